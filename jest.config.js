@@ -1,0 +1,21 @@
+/** Runs every *.spec.ts and *.int-spec.ts in libs/ and services/ against real adapters. */
+const swcOptions = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/services'],
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
+  moduleNameMapper: { '^@stadtdaten/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './ids';
+export * from './model';
+export * from './topics';
+export * from './events';
