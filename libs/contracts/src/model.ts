@@ -45,6 +45,8 @@ export interface DeviceContext {
   deviceType: string;
   /** Decoder used when neither the topic nor the content type names one. */
   payloadFormat: string;
+  /** Codec for LoRaWAN payload bytes (e.g. milesight-em310-udl); undefined uses the network server's decoded object. */
+  codec?: string;
   /** IANA zone for local times without an offset; undefined rejects them. */
   timeZone?: string;
   ownerPseudonym?: string;
