@@ -1,0 +1,160 @@
+import { AppError, ErrorCode, type DeviceContext } from '@stadtdaten/contracts';
+import type { DataSource } from 'typeorm';
+import { applyCatalogIn } from './catalog/catalog-apply';
+import { parseCatalogText } from './catalog/catalog-parse';
+import { patchDatastreamIn } from './datastream-patch';
+import { DeviceContextCache } from './device-context-cache';
+import type {
+  ApplyCatalogOptions,
+  CatalogResult,
+  DatastreamDto,
+  DatastreamPatch,
+  DeviceDto,
+  ListDatastreamsOptions,
+  ListThingsOptions,
+  TenantDto,
+  ThingDto,
+} from './registry.dto';
+import { RegistryQueries } from './registry-queries';
+import { WriteLock } from './write-lock';
+
+/**
+ * Tenants, things, devices and datastreams, read per tenant and changed through catalog
+ * documents and datastream patches. Reads of a missing entity return undefined; writes
+ * throw AppError with a stable code.
+ */
+export class RegistryService {
+  private readonly queries: RegistryQueries;
+  private readonly deviceContexts = new DeviceContextCache();
+  private readonly writes = new WriteLock();
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queries = new RegistryQueries(dataSource.manager);
+  }
+
+  async listTenants(): Promise<TenantDto[]> {
+    await this.writes.idle();
+
+    return this.queries.listTenants();
+  }
+
+  async getTenant(id: string): Promise<TenantDto | undefined> {
+    await this.writes.idle();
+
+    return this.queries.getTenant(id);
+  }
+
+  /** Lists a tenant's things with the ids of their datastreams, ordered by id. */
+  async listThings(tenant: string, options: ListThingsOptions = {}): Promise<ThingDto[]> {
+    await this.writes.idle();
+
+    return this.queries.listThings(tenant, options);
+  }
+
+  async getThing(tenant: string, id: string): Promise<ThingDto | undefined> {
+    await this.writes.idle();
+
+    return this.queries.getThing(tenant, id);
+  }
+
+  async listDatastreams(tenant: string, options: ListDatastreamsOptions = {}): Promise<DatastreamDto[]> {
+    await this.writes.idle();
+
+    return this.queries.listDatastreams(tenant, options);
+  }
+
+  async getDatastream(tenant: string, id: string): Promise<DatastreamDto | undefined> {
+    await this.writes.idle();
+
+    return this.queries.getDatastream(tenant, id);
+  }
+
+  async listDevices(tenant: string): Promise<DeviceDto[]> {
+    await this.writes.idle();
+
+    return this.queries.listDevices(tenant);
+  }
+
+  /**
+   * Returns what the validator needs to know about a device, or undefined for an unknown
+   * device. Served from a per-process cache (frozen objects) that every write through this
+   * service empties.
+   */
+  getDeviceContext(tenant: string, deviceId: string): Promise<DeviceContext | undefined> {
+    // NOTE: the cache reflects only writes made through this instance; a registry shared by several processes needs a change notification.
+    return this.deviceContexts.get(tenant, deviceId, async () => {
+      await this.writes.idle();
+
+      return this.queries.loadDeviceContext(tenant, deviceId);
+    });
+  }
+
+  /**
+   * Validates a catalog document and applies it in one transaction. Applying the same
+   * document again changes nothing. Throws AppError INVALID_CATALOG listing every problem.
+   */
+  applyCatalog(document: unknown, options: ApplyCatalogOptions = {}): Promise<CatalogResult> {
+    const dryRun = options.dryRun ?? false;
+
+    return this.write(() =>
+      this.dataSource.transaction((manager) => applyCatalogIn(manager, document, dryRun)),
+    );
+  }
+
+  /** Parses catalog text: JSON for a `.json` file name, else YAML. Throws AppError INVALID_CATALOG on a syntax error. */
+  parseCatalog(text: string, fileName?: string): unknown {
+    return parseCatalogText(text, fileName);
+  }
+
+  /** Changes attributes of one datastream; throws AppError VALIDATION_FAILED or NOT_FOUND. */
+  async patchDatastream(tenant: string, id: string, patch: DatastreamPatch): Promise<DatastreamDto> {
+    await this.write(() =>
+      this.dataSource.transaction((manager) => patchDatastreamIn(manager, tenant, id, patch)),
+    );
+    const updated = await this.queries.getDatastream(tenant, id);
+    if (updated === undefined) {
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `datastream "${id}" of tenant "${tenant}" not found after the update`,
+      );
+    }
+
+    return updated;
+  }
+
+  /** Marks a datastream retired, so the validator rejects its readings; its observations stay. */
+  retireDatastream(tenant: string, id: string): Promise<DatastreamDto> {
+    return this.patchDatastream(tenant, id, { retired: true });
+  }
+
+  async isHealthy(): Promise<boolean> {
+    if (!this.dataSource.isInitialized) {
+      return false;
+    }
+    try {
+      await this.dataSource.query('SELECT 1');
+
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes the database connection; later calls fail. Calling it twice is harmless. */
+  async close(): Promise<void> {
+    this.deviceContexts.invalidate();
+    await this.writes.idle();
+    if (this.dataSource.isInitialized) {
+      await this.dataSource.destroy();
+    }
+  }
+
+  /** Runs one write after the previous ones and empties the device context cache afterwards. */
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.writes.run(work);
+    } finally {
+      this.deviceContexts.invalidate();
+    }
+  }
+}
