@@ -1,0 +1,3 @@
+export * from './dashboard.options';
+export * from './dashboard-config.controller';
+export * from './dashboard.module';
