@@ -15,7 +15,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
-  moduleNameMapper: { '^@stadtdaten/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@stadtdaten/(ingest-gateway|validator|storage-writer|query-api|dashboard)$': '<rootDir>/services/$1/src/index.ts',
+    '^@stadtdaten/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+  },
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -17,7 +17,17 @@ describe('observationId', () => {
 });
 
 describe('rejectionId', () => {
+  const raw = { tenant: 'darmstadt', deviceId: 'd-1', payload: Buffer.from('{"t":1}') };
+
   it('separates entries of one message', () => {
-    expect(rejectionId('m-1', 0)).not.toBe(rejectionId('m-1', 1));
+    expect(rejectionId(raw, 0)).not.toBe(rejectionId(raw, 1));
+  });
+
+  it('is stable for the same payload', () => {
+    expect(rejectionId(raw, 0, 'x')).toBe(rejectionId({ ...raw, payload: Buffer.from('{"t":1}') }, 0, 'x'));
+  });
+
+  it('differs across devices', () => {
+    expect(rejectionId(raw, 0)).not.toBe(rejectionId({ ...raw, deviceId: 'd-2' }, 0));
   });
 });

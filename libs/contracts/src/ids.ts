@@ -11,10 +11,18 @@ export function observationId(tenant: string, datastreamId: string, phenomenonTi
     .slice(0, 22);
 }
 
-/** Derives the id of a rejection from the raw message and the entry inside it. */
-export function rejectionId(rawMessageId: string, entryIndex: number, field = ''): string {
+/**
+ * Derives the id of a rejection from what was sent (tenant, device, payload) and the entry
+ * inside it, so the same bad payload sent again is the same rejection, not a second one.
+ */
+export function rejectionId(
+  raw: { tenant: string; deviceId: string; payload: Uint8Array },
+  entryIndex: number,
+  field = '',
+): string {
   return createHash('sha256')
-    .update(`${rawMessageId}\u0000${entryIndex}\u0000${field}`)
+    .update(`${raw.tenant}\u0000${raw.deviceId}\u0000${entryIndex}\u0000${field}\u0000`)
+    .update(raw.payload)
     .digest('base64url')
     .slice(0, 22);
 }

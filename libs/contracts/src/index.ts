@@ -3,3 +3,4 @@ export * from './ids';
 export * from './model';
 export * from './topics';
 export * from './events';
+export * from './clock';

@@ -1,0 +1,33 @@
+import { AppError, ErrorCode, ROLES, type Principal, type Role, isTenantId } from '@stadtdaten/contracts';
+import type { JWTPayload } from 'jose';
+
+/** Audience every stadtdaten token carries, in Keycloak through an audience mapper. */
+export const TOKEN_AUDIENCE = 'stadtdaten';
+
+/** Signature algorithms accepted; `none` and HMAC algorithms are never accepted. */
+export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+
+/** Allowed difference between the issuer's and this machine's clocks, in seconds. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Claims layout shared by Keycloak and the built-in issuer: the tenant in a `tenant`
+ * claim and the roles in `realm_access.roles`, as Keycloak puts realm roles.
+ */
+export interface StadtdatenClaims extends JWTPayload {
+  tenant?: string;
+  realm_access?: { roles?: string[] };
+  preferred_username?: string;
+}
+
+export function principalFromClaims(claims: StadtdatenClaims): Principal {
+  const tenant = claims.tenant;
+  if (typeof tenant !== 'string' || !isTenantId(tenant)) {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'token has no valid tenant claim');
+  }
+  const roles = (claims.realm_access?.roles ?? []).filter((role): role is Role =>
+    (ROLES as readonly string[]).includes(role),
+  );
+
+  return { subject: claims.preferred_username ?? claims.sub ?? 'unknown', tenant, roles };
+}

@@ -1,0 +1,5 @@
+export * from './token-verifier.port';
+export * from './claims';
+export * from './builtin-issuer';
+export * from './local-token-verifier.adapter';
+export * from './auth.guard';

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { booleanSetting, portSetting } from './config-loader';
+
+/** Settings every service shares. Keys are environment variable names. */
+export const commonSettings = {
+  STADTDATEN_DATA_DIR: z
+    .string()
+    .default('./var')
+    .describe('folder for the embedded adapters\' files (event log, registry, time series, keys)'),
+  STADTDATEN_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  STADTDATEN_ENV: z.string().default('development').describe('deployment name written into every log line'),
+};
+
+/** Settings of the HTTP listener of a service. */
+export function httpSettings(defaultPort: number) {
+  return {
+    STADTDATEN_HTTP_HOST: z.string().default('127.0.0.1').describe('address the HTTP server binds to'),
+    STADTDATEN_HTTP_PORT: portSetting(defaultPort).describe('HTTP port (0 picks a free port)'),
+  };
+}
+
+export const embeddedAdapterSettings = {
+  STADTDATEN_EVENT_LOG: z.enum(['sqlite']).default('sqlite').describe('event log adapter: sqlite'),
+  STADTDATEN_TIMESERIES: z.enum(['sqlite']).default('sqlite').describe('time-series store adapter: sqlite'),
+  STADTDATEN_REGISTRY: z.enum(['sqlite']).default('sqlite').describe('registry adapter: sqlite'),
+  STADTDATEN_AUTH: z.enum(['builtin']).default('builtin').describe('token verification: builtin issuer'),
+  STADTDATEN_DEMO: booleanSetting(true).describe('load the Darmstadt demo catalog and run the simulated fleet'),
+};

@@ -1,0 +1,2 @@
+export * from './rejection-store.port';
+export * from './sqlite-rejection-store.adapter';

@@ -1,0 +1,3 @@
+export * from './mqtt-ingress.port';
+export * from './ingest-topics';
+export * from './aedes-broker.adapter';

@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The Prometheus metrics of one process. Services share one instance so that the
+ * all-in-one runner exposes every service's metrics on one /metrics endpoint.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly messagesIn = new Counter({
+    name: 'stadtdaten_messages_in_total',
+    help: 'Messages received, by service and source',
+    labelNames: ['service', 'source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly messagesOut = new Counter({
+    name: 'stadtdaten_messages_out_total',
+    help: 'Messages written onward, by service and kind',
+    labelNames: ['service', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rejected = new Counter({
+    name: 'stadtdaten_rejected_total',
+    help: 'Readings sent to the dead letter, by reason code',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly batchSize = new Histogram({
+    name: 'stadtdaten_batch_size',
+    help: 'Records per handled batch, by service',
+    labelNames: ['service'] as const,
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 5000],
+    registers: [this.registry],
+  });
+
+  readonly batchSeconds = new Histogram({
+    name: 'stadtdaten_batch_duration_seconds',
+    help: 'Time to handle one batch, by service',
+    labelNames: ['service'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  readonly consumerLag = new Gauge({
+    name: 'stadtdaten_consumer_lag',
+    help: 'Records appended but not yet committed, by consumer group',
+    labelNames: ['group'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'stadtdaten_' });
+    }
+  }
+}

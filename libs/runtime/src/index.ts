@@ -1,0 +1,4 @@
+export * from './runtime.module';
+export * from './http-edge.module';
+export * from './problem.filter';
+export * from './run-service';

@@ -1,0 +1,56 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { AppError } from '@stadtdaten/contracts';
+import { ProcessLogger } from '@stadtdaten/observability';
+import type { Request, Response } from 'express';
+import { GERMAN_HINTS, PROBLEMS, preferredLanguage } from './problem-messages';
+
+/**
+ * Maps every error of an HTTP route to an RFC 9457 problem+json answer with a German or
+ * English title (Accept-Language, German by default). Unknown errors become a generic 500
+ * whose detail is logged once, here.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: ProcessLogger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const language = preferredLanguage(request.headers['accept-language']);
+    const { code, status, message } = this.classify(error, request);
+    const problem = PROBLEMS[code] ?? { status, en: 'Error', de: 'Fehler' };
+    const detail = language === 'de' && GERMAN_HINTS[code] ? `${GERMAN_HINTS[code]} (${message})` : message;
+
+    response
+      .status(status)
+      .type('application/problem+json')
+      .json({
+        type: `https://stadtdaten.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+        title: problem[language],
+        status,
+        detail,
+        code,
+        instance: request.originalUrl,
+      });
+  }
+
+  private classify(error: unknown, request: Request): { code: string; status: number; message: string } {
+    if (error instanceof AppError) {
+      const status = PROBLEMS[error.code]?.status ?? 400;
+      const log = this.logger.root;
+      log.info({ code: error.code, method: request.method, path: request.path }, 'request rejected');
+
+      return { code: error.code, status, message: error.message };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
+
+      return { code, status, message: error.message };
+    }
+    this.logger.root.error({ err: error, method: request.method, path: request.path }, 'request failed');
+
+    return { code: 'INTERNAL', status: 500, message: 'internal error' };
+  }
+}

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { BUILTIN_ISSUER, BuiltinIssuer, LocalTokenVerifier, TokenVerifier } from '@stadtdaten/auth';
+import { Clock } from '@stadtdaten/contracts';
+import { RejectionStore, SqliteRejectionStore } from '@stadtdaten/dead-letter';
+import { EventLog, SqliteEventLog } from '@stadtdaten/event-log';
+import { Health, type Logger, Metrics, ProcessLogger, createLogger } from '@stadtdaten/observability';
+import { RegistryService, openRegistry } from '@stadtdaten/registry';
+import { SqliteTimeSeriesStore, TimeSeriesStore } from '@stadtdaten/timeseries';
+
+/** Settings the runtime needs to create the ports of a process. */
+export class RuntimeOptions {
+  service!: string;
+  version!: string;
+  env!: string;
+  logLevel!: string;
+  /** Folder of the embedded adapters' files. */
+  dataDir!: string;
+  /** A root logger to share, as the all-in-one runner does; created from the settings otherwise. */
+  logger?: Logger;
+}
+
+/** File names of the embedded adapters under the data directory. */
+export const EMBEDDED_FILES = {
+  eventLog: 'event-log.sqlite',
+  registry: 'registry.sqlite',
+  timeSeries: 'timeseries.sqlite',
+  personalTimeSeries: 'timeseries-personal.sqlite',
+  rejections: 'rejections.sqlite',
+} as const;
+
+/** The time-series store that keeps observations of datastreams classified personal, apart from the others. */
+export abstract class PersonalTimeSeriesStore extends TimeSeriesStore {}
+
+/** Closes every port when the application shuts down, after the consumers stopped. */
+@Injectable()
+class PortsLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly eventLog: EventLog,
+    private readonly store: TimeSeriesStore,
+    @Inject(PersonalTimeSeriesStore) private readonly personalStore: TimeSeriesStore,
+    private readonly rejections: RejectionStore,
+    private readonly registry: RegistryService,
+    private readonly logger: ProcessLogger,
+    health: Health,
+  ) {
+    health.register('event-log', () => eventLog.isHealthy());
+    health.register('time-series', () => store.isHealthy());
+    health.register('registry', () => registry.isHealthy());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.eventLog.close();
+    await Promise.all([this.store.close(), this.personalStore.close(), this.rejections.close(), this.registry.close()]);
+    this.logger.root.info('ports closed');
+    this.logger.root.flush();
+  }
+}
+
+/**
+ * Provides every port of a process on the embedded adapters: the event log, the stores,
+ * the registry, token checking, logging, metrics and health.
+ */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static forRoot(options: RuntimeOptions): DynamicModule {
+    const file = (name: string) => join(options.dataDir, name);
+    const logger =
+      options.logger ??
+      createLogger({ service: options.service, version: options.version, env: options.env, level: options.logLevel });
+
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: RuntimeOptions, useValue: options },
+        { provide: ProcessLogger, useValue: new ProcessLogger(logger) },
+        { provide: Metrics, useValue: new Metrics() },
+        Health,
+        Clock,
+        { provide: EventLog, useFactory: () => connected(new SqliteEventLog({ path: file(EMBEDDED_FILES.eventLog) })) },
+        {
+          provide: TimeSeriesStore,
+          useFactory: () => connected(new SqliteTimeSeriesStore({ path: file(EMBEDDED_FILES.timeSeries) })),
+        },
+        {
+          provide: PersonalTimeSeriesStore,
+          useFactory: () => connected(new SqliteTimeSeriesStore({ path: file(EMBEDDED_FILES.personalTimeSeries) })),
+        },
+        {
+          provide: RejectionStore,
+          useFactory: () => connected(new SqliteRejectionStore({ path: file(EMBEDDED_FILES.rejections) })),
+        },
+        { provide: RegistryService, useFactory: () => openRegistry({ type: 'sqlite', path: file(EMBEDDED_FILES.registry) }) },
+        { provide: BuiltinIssuer, useFactory: () => BuiltinIssuer.open(options.dataDir) },
+        {
+          provide: TokenVerifier,
+          useFactory: (issuer: BuiltinIssuer) => new LocalTokenVerifier([issuer.publicJwk], BUILTIN_ISSUER),
+          inject: [BuiltinIssuer],
+        },
+        PortsLifecycle,
+      ],
+      exports: [
+        RuntimeOptions,
+        ProcessLogger,
+        Metrics,
+        Health,
+        Clock,
+        EventLog,
+        TimeSeriesStore,
+        PersonalTimeSeriesStore,
+        RejectionStore,
+        RegistryService,
+        BuiltinIssuer,
+        TokenVerifier,
+      ],
+    };
+  }
+}
+
+async function connected<T extends { connect(): Promise<void> }>(adapter: T): Promise<T> {
+  await adapter.connect();
+
+  return adapter;
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import type { IngestConfig } from './config';
+import { IngestModule } from './ingest/ingest.module';
+import { IngestSettings } from './ingest/ingest-settings';
+
+export const INGEST_GATEWAY_VERSION = '0.1.0';
+
+@Module({})
+export class AppModule {
+  static register(config: IngestConfig) {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.forRoot({
+          service: 'ingest-gateway',
+          version: INGEST_GATEWAY_VERSION,
+          env: config.STADTDATEN_ENV,
+          logLevel: config.STADTDATEN_LOG_LEVEL,
+          dataDir: config.STADTDATEN_DATA_DIR,
+        }),
+        HttpEdgeModule,
+        IngestModule.register({
+          settings: new IngestSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, INGEST_GATEWAY_VERSION),
+          mqtt: { host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
+        }),
+      ],
+    };
+  }
+}

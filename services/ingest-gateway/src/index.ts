@@ -1,0 +1,5 @@
+export * from './config';
+export * from './app.module';
+export * from './ingest/ingest.module';
+export * from './ingest/ingest.service';
+export * from './ingest/ingest-settings';

@@ -1,0 +1,165 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BuiltinIssuer } from '@stadtdaten/auth';
+import { AppError, ROLES, type Role } from '@stadtdaten/contracts';
+import { openRegistry } from '@stadtdaten/registry';
+import { Command, Option } from 'commander';
+import { message } from './cli/messages';
+import { replayMessages } from './cli/replay';
+import { REPLAY_FORMATS, type ReplayFormat, planReplay } from './cli/replay-plan';
+import { runServiceAlone, SERVICE_NAMES } from './cli/run-service';
+import { EMBEDDED_FILES } from '@stadtdaten/runtime';
+import { startPlatform } from './platform';
+
+const env = process.env;
+const defaultDataDir = env.STADTDATEN_DATA_DIR ?? './var';
+
+const program = new Command('stadtdaten')
+  .description('Open urban data platform: start it, manage its catalog, send data, issue tokens.')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('start every service in one process on the embedded adapters')
+  .option('--data-dir <dir>', 'folder for all stored data (env STADTDATEN_DATA_DIR)', defaultDataDir)
+  .option('--host <address>', 'HTTP bind address (env STADTDATEN_HTTP_HOST, default 127.0.0.1)')
+  .option('--port <port>', 'HTTP port (env STADTDATEN_HTTP_PORT, default 8080)')
+  .option('--mqtt-host <address>', 'MQTT bind address (env STADTDATEN_MQTT_HOST, default 127.0.0.1)')
+  .option('--mqtt-port <port>', 'MQTT port (env STADTDATEN_MQTT_PORT, default 1883)')
+  .option('--no-demo', 'start empty: no demo catalog and no simulated fleet')
+  .action(async (options) => {
+    const platform = await startPlatform({
+      dataDir: resolve(options.dataDir),
+      httpHost: options.host,
+      httpPort: options.port === undefined ? undefined : Number(options.port),
+      mqttHost: options.mqttHost,
+      mqttPort: options.mqttPort === undefined ? undefined : Number(options.mqttPort),
+      demo: options.demo === false ? false : undefined,
+      env,
+    });
+    process.stdout.write(`${message('started', platform.httpUrl, platform.mqttUrl)}\n`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      process.stdout.write(`${message('stopping')}\n`);
+      await platform.stop();
+      process.stdout.write(`${message('stopped')}\n`);
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  });
+
+program
+  .command('token')
+  .description('print a token of the built-in issuer (embedded mode)')
+  .requiredOption('--tenant <id>', 'tenant of the token')
+  .addOption(new Option('--role <role...>', 'roles of the token').choices([...ROLES]).default(['analyst']))
+  .option('--subject <name>', 'subject (user or device name)', 'cli')
+  .option('--ttl <seconds>', 'lifetime in seconds', '3600')
+  .option('--data-dir <dir>', 'data folder of the platform', defaultDataDir)
+  .action(async (options) => {
+    const issuer = await BuiltinIssuer.open(resolve(options.dataDir));
+    const token = await issuer.issue({
+      tenant: options.tenant,
+      roles: options.role as Role[],
+      subject: options.subject,
+      ttlSeconds: Number(options.ttl),
+    });
+    process.stdout.write(`${token}\n`);
+  });
+
+const catalog = program.command('catalog').description('manage the registry from catalog files');
+catalog
+  .command('apply <file>')
+  .description('apply a catalog file (YAML or JSON); applying it twice changes nothing')
+  .option('--data-dir <dir>', 'data folder of the platform', defaultDataDir)
+  .option('--url <url>', 'URL of a running platform; its registry is changed through the REST API', 'http://127.0.0.1:8080')
+  .option('--dry-run', 'only show what would change')
+  .action(async (file: string, options) => {
+    const text = readFileSync(file, 'utf8');
+    const result = await applyCatalog(text, file, options);
+    for (const change of result.changes) {
+      process.stdout.write(`  ${change}\n`);
+    }
+    process.stdout.write(`${message('catalogApplied', result.created, result.updated, result.unchanged)}\n`);
+  });
+
+program
+  .command('replay <file>')
+  .description('publish a file of readings over MQTT to a running platform')
+  .addOption(new Option('--format <name>', 'payload format of the file').choices([...REPLAY_FORMATS]).makeOptionMandatory())
+  .option('--tenant <id>', 'tenant to publish as', 'darmstadt')
+  .option('--device <id>', 'device id, for formats whose payload names none')
+  .option('--rate <n>', 'messages per second (default: as fast as acknowledged)')
+  .option('--mqtt-url <url>', 'MQTT broker of the platform', 'mqtt://127.0.0.1:1883')
+  .option('--token <jwt>', 'device token; default: issued from the data folder\'s built-in issuer')
+  .option('--data-dir <dir>', 'data folder of the platform', defaultDataDir)
+  .action(async (file: string, options) => {
+    const plan = planReplay(readFileSync(file, 'utf8'), {
+      format: options.format as ReplayFormat,
+      tenant: options.tenant,
+      device: options.device,
+    });
+    const token =
+      options.token ??
+      (await (await BuiltinIssuer.open(resolve(options.dataDir))).issue({ tenant: options.tenant, roles: ['device'], subject: 'replay' }));
+    const summary = await replayMessages(plan.messages, {
+      mqttUrl: options.mqttUrl,
+      token,
+      rate: options.rate === undefined ? undefined : Number(options.rate),
+      progress: process.stderr.isTTY,
+    });
+    for (const failure of [...plan.unroutable, ...summary.failures]) {
+      process.stderr.write(`  line ${failure.line}: ${failure.reason}\n`);
+    }
+    const failed = summary.failed + plan.unroutable.length;
+    process.stdout.write(`${message('replaySummary', summary.sent, summary.acknowledged, failed)}\n`);
+    process.exitCode = failed > 0 ? 1 : 0;
+  });
+
+program
+  .command('run <service>')
+  .description(`run one service alone (${SERVICE_NAMES.join(', ')}), configured by STADTDATEN_* variables`)
+  .action((service: string) => runServiceAlone(service));
+
+async function applyCatalog(text: string, file: string, options: { dataDir: string; url: string; dryRun?: boolean }) {
+  const dataDir = resolve(options.dataDir);
+  const issuer = await BuiltinIssuer.open(dataDir);
+  const token = await issuer.issue({ tenant: 'platform', roles: ['platform-admin'], subject: 'cli' });
+  const contentType = /\.json$/i.test(file) ? 'application/json' : 'application/yaml';
+  const response = await fetch(`${options.url}/api/v1/catalog${options.dryRun ? '?dryRun=true' : ''}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'accept-language': 'en' },
+    body: text,
+  }).catch(() => undefined);
+  if (response !== undefined) {
+    const body = (await response.json()) as { detail?: string } & Awaited<ReturnType<typeof applyDirectly>>;
+    if (!response.ok) {
+      throw new AppError('INVALID_CATALOG', body.detail ?? `platform answered ${response.status}`);
+    }
+
+    return body;
+  }
+
+  return applyDirectly(text, file, dataDir, options.dryRun);
+}
+
+/** Applies the catalog to the data folder's registry file when no platform answers. */
+async function applyDirectly(text: string, file: string, dataDir: string, dryRun?: boolean) {
+  const registry = await openRegistry({ type: 'sqlite', path: resolve(dataDir, EMBEDDED_FILES.registry) });
+  try {
+    return await registry.applyCatalog(registry.parseCatalog(text, file), { dryRun });
+  } finally {
+    await registry.close();
+  }
+}
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`${message('failed', error instanceof Error ? error.message : String(error))}\n`);
+  process.exit(1);
+});

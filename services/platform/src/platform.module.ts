@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { DashboardModule } from '@stadtdaten/dashboard';
+import { IngestModule, IngestSettings } from '@stadtdaten/ingest-gateway';
+import type { Logger } from '@stadtdaten/observability';
+import { QueryApiModule } from '@stadtdaten/query-api';
+import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import { StorageModule } from '@stadtdaten/storage-writer';
+import { ValidationModule, ValidatorSettings } from '@stadtdaten/validator';
+import { DemoModule } from './demo/demo.module';
+import type { PlatformConfig } from './platform-config';
+
+export const PLATFORM_VERSION = '0.1.0';
+
+/** Every service in one process on the embedded adapters, sharing one set of ports. */
+@Module({})
+export class PlatformModule {
+  static register(config: PlatformConfig, logger?: Logger) {
+    return {
+      module: PlatformModule,
+      imports: [
+        RuntimeModule.forRoot({
+          service: 'platform',
+          version: PLATFORM_VERSION,
+          env: config.STADTDATEN_ENV,
+          logLevel: config.STADTDATEN_LOG_LEVEL,
+          dataDir: config.STADTDATEN_DATA_DIR,
+          logger,
+        }),
+        HttpEdgeModule,
+        IngestModule.register({
+          settings: new IngestSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION),
+          mqtt: { host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
+        }),
+        ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION)),
+        StorageModule,
+        QueryApiModule,
+        DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
+        DemoModule.register({ enabled: config.STADTDATEN_DEMO, intervalMs: config.STADTDATEN_DEMO_INTERVAL_MS }),
+      ],
+    };
+  }
+}

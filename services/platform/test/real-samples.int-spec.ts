@@ -1,0 +1,246 @@
+import { decoderFor, type DecodedReading } from '@stadtdaten/formats';
+import { describeWithSamples } from '@stadtdaten/testing';
+import { parse, stringify } from 'yaml';
+import { replayMessages, type ReplaySummary } from '../src/cli/replay';
+import type { RunningPlatform } from '../src/platform';
+import { applyCatalog, getJson, startTestPlatform, waitFor } from './helpers';
+import {
+  type SampleInput,
+  chirpstackInput,
+  loadFixtureCatalog,
+  senmlInputs,
+  sensorCommunityInputs,
+  ttnInput,
+} from './sample-inputs';
+
+/** SenML unit names the platform reads as the UCUM code of the datastream. */
+const SENML_UNITS: Record<string, string> = { '%RH': '%' };
+
+interface DeviceType {
+  codec?: string;
+  fields: Map<string, string>;
+}
+
+interface ExpectedReading {
+  datastreamId: string;
+  value: unknown;
+  unit: string;
+  /** UTC epoch ms, or undefined where the reading takes the receive time. */
+  timeMs?: number;
+}
+
+interface Expectation {
+  /** Readings sent (decoded entries and whole-payload failures). */
+  sent: number;
+  /** Last value per datastream and time: a later reading of the same key replaces an earlier one. */
+  stored: Map<string, ExpectedReading>;
+  untimed: ExpectedReading[];
+  superseded: number;
+  rejections: string[];
+}
+
+function deviceTypesOf(catalog: any): Map<string, DeviceType> {
+  const types = new Map<string, DeviceType>(
+    catalog.deviceTypes.map((type: any) => [
+      type.id,
+      { codec: type.codec, fields: new Map(type.fields.map((field: any) => [field.field, field.unit])) },
+    ]),
+  );
+
+  return new Map(catalog.devices.map((device: any) => [device.id, types.get(device.type)!]));
+}
+
+function formatOf(topic: string): string {
+  if (topic.startsWith('v3/')) {
+    return 'ttn-v3';
+  }
+  if (topic.startsWith('application/')) {
+    return 'chirpstack-v4';
+  }
+
+  return topic.split('/')[4];
+}
+
+/** Decodes every message as the platform should and sorts each reading into stored or rejected. */
+function expect_(inputs: SampleInput[], devices: Map<string, DeviceType>): Expectation {
+  const result: Expectation = { sent: 0, stored: new Map(), untimed: [], superseded: 0, rejections: [] };
+  const receivedAtMs = Date.now();
+
+  for (const input of inputs) {
+    input.messages.forEach((message, index) => {
+      const deviceId = input.deviceIds[index] ?? input.deviceIds[0];
+      const type = devices.get(deviceId);
+      let readings: DecodedReading[];
+      try {
+        const decoded = decoderFor(formatOf(message.topic)).decode(message.payload, {
+          deviceId,
+          receivedAtMs,
+          codec: type?.codec,
+          nowMs: receivedAtMs,
+        });
+        readings = decoded.readings;
+        result.sent += decoded.rejections.length;
+        result.rejections.push(...decoded.rejections.map((error) => error.code));
+      } catch (error) {
+        result.sent++;
+        result.rejections.push((error as { code: string }).code);
+
+        return;
+      }
+      for (const reading of readings) {
+        result.sent++;
+        sortReading(result, reading, devices.get(reading.deviceId), input.timed || reading.timeMs !== receivedAtMs);
+      }
+    });
+  }
+
+  return result;
+}
+
+function sortReading(result: Expectation, reading: DecodedReading, type: DeviceType | undefined, timed: boolean) {
+  const unit = type?.fields.get(reading.field);
+  if (unit === undefined) {
+    result.rejections.push('UNKNOWN_DATASTREAM');
+
+    return;
+  }
+  if (reading.unit !== undefined && (SENML_UNITS[reading.unit] ?? reading.unit) !== unit) {
+    result.rejections.push('UNIT_MISMATCH');
+
+    return;
+  }
+  const expected: ExpectedReading = {
+    datastreamId: `${reading.deviceId}.${reading.field}`,
+    value: reading.value,
+    unit,
+    timeMs: timed ? reading.timeMs : undefined,
+  };
+  if (!timed) {
+    result.untimed.push(expected);
+
+    return;
+  }
+  const key = `${expected.datastreamId}@${reading.timeMs}`;
+  if (result.stored.has(key)) {
+    result.superseded++;
+  }
+  result.stored.set(key, expected);
+}
+
+describeWithSamples('real sample replay', (dir) => {
+  let platform: RunningPlatform;
+  let cleanup: () => void;
+  let token: string;
+  let inputs: SampleInput[];
+  let expected: Expectation;
+  const summaries: ReplaySummary[] = [];
+
+  async function replayAll(only: (input: SampleInput) => boolean) {
+    const deviceToken = await platform.issueToken('samples', ['device'], 'sample-replay');
+    for (const input of inputs.filter(only)) {
+      summaries.push(await replayMessages(input.messages, { mqttUrl: platform.mqttUrl, token: deviceToken }));
+    }
+  }
+
+  async function storedObservations(): Promise<Map<string, any[]>> {
+    const datastreams = (await getJson(platform, '/api/v1/tenants/samples/datastreams', token)).body as any[];
+    const byDatastream = new Map<string, any[]>();
+    for (const datastream of datastreams) {
+      const url = `/api/v1/tenants/samples/datastreams/${encodeURIComponent(datastream.id)}/observations?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&limit=10000`;
+      const { body } = await getJson(platform, url, token);
+      if (body.observations.length > 0) {
+        byDatastream.set(datastream.id, body.observations.map((o: any) => ({ ...o, unit: body.unit })));
+      }
+    }
+
+    return byDatastream;
+  }
+
+  const countOf = (map: Map<string, any[]>) => [...map.values()].reduce((sum, list) => sum + list.length, 0);
+  const rejectionTotal = async () => (await getJson(platform, '/api/v1/tenants/samples/rejections?limit=1', token)).body.total as number;
+
+  beforeAll(async () => {
+    ({ platform, cleanup } = await startTestPlatform());
+    token = await platform.issueToken('samples', ['tenant-admin', 'analyst'], 'sample-test');
+    const ttn = ttnInput(dir);
+    const chirpstack = chirpstackInput(dir);
+    const catalog = parse(loadFixtureCatalog());
+    catalog.devices.push(...ttn.devices, ...chirpstack.devices);
+    await applyCatalog(platform, stringify(catalog));
+    inputs = [ttn.input, chirpstack.input, ...senmlInputs(dir), ...sensorCommunityInputs(dir)];
+    expected = expect_(inputs, deviceTypesOf(catalog));
+
+    await replayAll(() => true);
+    await waitFor(
+      async () => countOf(await storedObservations()) + (await rejectionTotal()),
+      (total) => total >= expected.stored.size + expected.untimed.length + expected.rejections.length,
+      60_000,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    cleanup?.();
+  });
+
+  it('acknowledges every published message', () => {
+    const sent = summaries.reduce((sum, s) => sum + s.sent, 0);
+    const acknowledged = summaries.reduce((sum, s) => sum + s.acknowledged, 0);
+
+    expect(acknowledged).toBe(sent);
+    expect(sent).toBe(inputs.reduce((sum, input) => sum + input.messages.length, 0));
+  });
+
+  it('accounts for every reading: sent = stored + rejected + replaced', async () => {
+    const stored = countOf(await storedObservations());
+    const rejected = await rejectionTotal();
+
+    expect(expected.sent).toBe(stored + rejected + expected.superseded);
+    expect(stored).toBe(expected.stored.size + expected.untimed.length);
+  });
+
+  it('stores every valid reading with its value, unit and UTC time', async () => {
+    const stored = await storedObservations();
+    for (const reading of expected.stored.values()) {
+      const list = stored.get(reading.datastreamId) ?? [];
+      const match = list.find((o) => o.phenomenonTime === new Date(reading.timeMs!).toISOString());
+
+      expect({ datastream: reading.datastreamId, value: match?.result, unit: match?.unit }).toEqual({
+        datastream: reading.datastreamId,
+        value: reading.value,
+        unit: reading.unit,
+      });
+    }
+  });
+
+  it('stores readings without a time at their receive time', async () => {
+    const stored = await storedObservations();
+    for (const reading of expected.untimed) {
+      const values = (stored.get(reading.datastreamId) ?? []).map((o) => o.result);
+
+      expect(values).toContainEqual(reading.value);
+    }
+  });
+
+  it('dead-letters every invalid reading with its reason', async () => {
+    const { body } = await getJson(platform, '/api/v1/tenants/samples/rejections?limit=1000', token);
+    const codes = (body.items as any[]).map((item) => item.reasonCode).sort();
+
+    expect(codes).toEqual([...expected.rejections].sort());
+    expect(codes.length).toBeGreaterThan(0);
+  });
+
+  it('changes no count when the timed files are replayed again', async () => {
+    const storedBefore = countOf(await storedObservations());
+    const rejectedBefore = await rejectionTotal();
+    const deviceToken = await platform.issueToken('samples', ['device'], 'sample-replay');
+    const marker = { topic: 'stadtdaten/samples/sensor-community-15092/up/json', payload: Buffer.from('{"P1": "x"}'), line: 0 };
+
+    await replayAll((input) => input.timed);
+    // A final bad reading shows when the pipeline has caught up with the second replay.
+    await replayMessages([marker], { mqttUrl: platform.mqttUrl, token: deviceToken });
+    await waitFor(rejectionTotal, (total) => total === rejectedBefore + 1, 30_000);
+
+    expect(countOf(await storedObservations())).toBe(storedBefore);
+  });
+});

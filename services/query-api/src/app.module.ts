@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { DashboardModule } from '@stadtdaten/dashboard';
+import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import type { QueryApiConfig } from './config';
+import { QueryApiModule } from './query-api.module';
+
+export const QUERY_API_VERSION = '0.1.0';
+
+@Module({})
+export class AppModule {
+  static register(config: QueryApiConfig) {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.forRoot({
+          service: 'query-api',
+          version: QUERY_API_VERSION,
+          env: config.STADTDATEN_ENV,
+          logLevel: config.STADTDATEN_LOG_LEVEL,
+          dataDir: config.STADTDATEN_DATA_DIR,
+        }),
+        HttpEdgeModule,
+        QueryApiModule,
+        DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { CurrentPrincipal, Roles, requireTenant } from '@stadtdaten/auth';
+import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
+import { RejectionStore } from '@stadtdaten/dead-letter';
+import { type DatastreamPatch, RegistryService } from '@stadtdaten/registry';
+import { parseLimit, parseTimeParam } from '../observations/query-params';
+
+/** Registry changes and the dead letter: operators only. */
+@Controller('api/v1')
+export class CatalogController {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly rejections: RejectionStore,
+  ) {}
+
+  /** Applies a catalog document (YAML or JSON body); idempotent. */
+  @Post('catalog')
+  @Roles('tenant-admin')
+  async applyCatalog(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Query('dryRun') dryRun?: string,
+  ) {
+    const document = typeof body === 'string' ? this.registry.parseCatalog(body) : body;
+    if (!principal.roles.includes('platform-admin')) {
+      for (const tenant of tenantsNamedIn(document)) {
+        requireTenant(principal, tenant);
+      }
+    }
+
+    return this.registry.applyCatalog(document, { dryRun: dryRun === 'true' });
+  }
+
+  @Patch('tenants/:tenant/datastreams/:id')
+  @Roles('tenant-admin')
+  patchDatastream(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Body() patch: DatastreamPatch,
+  ) {
+    requireTenant(principal, tenant);
+
+    return this.registry.patchDatastream(tenant, id, patch);
+  }
+
+  @Get('tenants/:tenant/rejections')
+  @Roles('tenant-admin')
+  async listRejections(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenant') tenant: string,
+    @Query() query: Record<string, string | undefined>,
+  ) {
+    requireTenant(principal, tenant);
+    const { items, total } = await this.rejections.list({
+      tenant,
+      reasonCode: query.reason || undefined,
+      deviceId: query.device || undefined,
+      fromMs: query.from ? parseTimeParam('from', query.from, 0) : undefined,
+      toMs: query.to ? parseTimeParam('to', query.to, 0) : undefined,
+      limit: parseLimit(query.limit, 100, 1000),
+      offset: query.offset ? parseLimit(query.offset, 0, 1_000_000) : 0,
+    });
+
+    return {
+      total,
+      items: items.map((item) => ({
+        ...item,
+        receivedAt: new Date(item.receivedAtMs).toISOString(),
+        rejectedAt: new Date(item.rejectedAtMs).toISOString(),
+      })),
+    };
+  }
+}
+
+/** Every tenant id a catalog document names, so a tenant admin can change only their own tenant. */
+function tenantsNamedIn(document: unknown): string[] {
+  if (typeof document !== 'object' || document === null) {
+    throw new AppError(ErrorCode.INVALID_CATALOG, 'catalog must be a YAML or JSON object');
+  }
+  const tenants = new Set<string>();
+  for (const section of ['tenants', 'deviceTypes', 'things', 'devices']) {
+    const entries = (document as Record<string, unknown>)[section];
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const tenant = section === 'tenants' ? entry?.id : entry?.tenant;
+      if (typeof tenant === 'string') {
+        tenants.add(tenant);
+      }
+    }
+  }
+
+  return [...tenants];
+}

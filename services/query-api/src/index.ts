@@ -1,0 +1,3 @@
+export * from './config';
+export * from './app.module';
+export * from './query-api.module';

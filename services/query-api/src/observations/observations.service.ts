@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { type Aggregate, Clock, type StoredObservation } from '@stadtdaten/contracts';
+import type { DatastreamDto } from '@stadtdaten/registry';
+import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
+import { TimeSeriesStore } from '@stadtdaten/timeseries';
+import { Inject } from '@nestjs/common';
+
+/** Rows per store query while streaming an export. */
+const EXPORT_PAGE_SIZE = 5000;
+
+/** Reads observations of one datastream from the store its classification routes to. */
+@Injectable()
+export class ObservationsService {
+  constructor(
+    private readonly store: TimeSeriesStore,
+    @Inject(PersonalTimeSeriesStore) private readonly personalStore: TimeSeriesStore,
+    readonly clock: Clock,
+  ) {}
+
+  raw(datastream: DatastreamDto, fromMs: number, toMs: number, limit: number, order: 'asc' | 'desc') {
+    return this.storeFor(datastream).query({
+      tenant: datastream.tenant,
+      datastreamId: datastream.id,
+      fromMs,
+      toMs,
+      limit,
+      order,
+    });
+  }
+
+  aggregated(datastream: DatastreamDto, fromMs: number, toMs: number, aggregate: Aggregate, intervalMs: number) {
+    return this.storeFor(datastream).aggregate({
+      tenant: datastream.tenant,
+      datastreamId: datastream.id,
+      fromMs,
+      toMs,
+      aggregate,
+      intervalMs,
+    });
+  }
+
+  /** Yields the range page by page, oldest first, so an export never holds the range in memory. */
+  async *pages(datastream: DatastreamDto, fromMs: number, toMs: number): AsyncGenerator<StoredObservation[]> {
+    let cursor = fromMs;
+    for (;;) {
+      const page = await this.raw(datastream, cursor, toMs, EXPORT_PAGE_SIZE, 'asc');
+      if (page.length > 0) {
+        yield page;
+      }
+      if (page.length < EXPORT_PAGE_SIZE) {
+        return;
+      }
+      cursor = page[page.length - 1].phenomenonTimeMs + 1;
+    }
+  }
+
+  latest(tenant: string, datastreams: DatastreamDto[]) {
+    const personal = datastreams.filter((d) => d.classification === 'personal').map((d) => d.id);
+    const other = datastreams.filter((d) => d.classification !== 'personal').map((d) => d.id);
+
+    return Promise.all([
+      other.length > 0 ? this.store.latest(tenant, other) : new Map<string, StoredObservation>(),
+      personal.length > 0 ? this.personalStore.latest(tenant, personal) : new Map<string, StoredObservation>(),
+    ]).then(([a, b]) => new Map([...a, ...b]));
+  }
+
+  private storeFor(datastream: DatastreamDto): TimeSeriesStore {
+    return datastream.classification === 'personal' ? this.personalStore : this.store;
+  }
+}

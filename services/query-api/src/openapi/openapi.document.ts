@@ -1,0 +1,211 @@
+import { AGGREGATES, RejectionCode, ROLES } from '@stadtdaten/contracts';
+import { INTERVAL_NAMES } from '../observations/query-params';
+
+const problem = { $ref: '#/components/responses/Problem' };
+const tenantParam = { name: 'tenant', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' } };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const publicRead = [{}, { bearer: [] }];
+
+/** The OpenAPI 3.1 description of the REST API under /api/v1. */
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'stadtdaten API',
+      version: '1.0.0',
+      description:
+        'Urban sensor data per tenant (Mandant). Public datastreams are readable without a token; ' +
+        'everything else needs a bearer token of the tenant. Errors are RFC 9457 problem details, ' +
+        'in German unless Accept-Language prefers English.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      responses: {
+        Problem: {
+          description: 'Error (RFC 9457)',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      },
+      schemas: schemas(),
+    },
+    paths: paths(),
+  };
+}
+
+function schemas() {
+  return {
+    Problem: {
+      type: 'object',
+      required: ['type', 'title', 'status', 'code'],
+      properties: {
+        type: { type: 'string' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        code: { type: 'string' },
+        instance: { type: 'string' },
+      },
+    },
+    Tenant: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    Thing: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        description: { type: 'string' },
+        useCase: { type: 'string' },
+        location: { type: 'object', description: 'GeoJSON geometry, WGS 84' },
+        properties: { type: 'object' },
+        datastreamIds: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    Datastream: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', description: '<deviceId>.<field>' },
+        name: { type: 'string' },
+        thingId: { type: 'string' },
+        deviceId: { type: 'string' },
+        observedProperty: { type: 'object' },
+        unit: { type: 'object', properties: { code: { type: 'string', description: 'UCUM' }, symbol: { type: 'string' } } },
+        valueSchema: { type: 'object' },
+        classification: { enum: ['public', 'internal', 'personal'] },
+        retentionDays: { type: ['integer', 'null'] },
+        storageProfile: { type: 'string' },
+        retired: { type: 'boolean' },
+      },
+    },
+    ObservationPage: {
+      type: 'object',
+      properties: {
+        datastreamId: { type: 'string' },
+        unit: { type: 'string' },
+        from: { type: 'string', format: 'date-time' },
+        to: { type: 'string', format: 'date-time' },
+        aggregate: { enum: [...AGGREGATES] },
+        interval: { enum: INTERVAL_NAMES },
+        observations: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              phenomenonTime: { type: 'string', format: 'date-time' },
+              resultTime: { type: 'string', format: 'date-time' },
+              result: {},
+              count: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    Rejection: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        reasonCode: { enum: Object.values(RejectionCode) },
+        detail: { type: 'string' },
+        deviceId: { type: 'string' },
+        field: { type: 'string' },
+        entryIndex: { type: 'integer' },
+        receivedAt: { type: 'string', format: 'date-time' },
+        payloadBase64: { type: 'string' },
+      },
+    },
+  };
+}
+
+function paths() {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const timeParams = [
+    { name: 'from', in: 'query', schema: { type: 'string' }, description: 'ISO 8601 with offset, or epoch ms; default: 24 h before "to"' },
+    { name: 'to', in: 'query', schema: { type: 'string' }, description: 'ISO 8601 with offset, or epoch ms; default: now' },
+  ];
+
+  return {
+    '/tenants': { get: { summary: 'List tenants', security: publicRead, responses: { 200: json({ type: 'array', items: ref('Tenant') }) } } },
+    '/tenants/{tenant}/things': {
+      get: { summary: 'List things with their locations', security: publicRead, parameters: [tenantParam], responses: { 200: json({ type: 'array', items: ref('Thing') }), default: problem } },
+    },
+    '/tenants/{tenant}/things/{id}': {
+      get: { summary: 'Get a thing', security: publicRead, parameters: [tenantParam, idParam], responses: { 200: json(ref('Thing')), default: problem } },
+    },
+    '/tenants/{tenant}/datastreams': {
+      get: {
+        summary: 'List datastreams',
+        security: publicRead,
+        parameters: [tenantParam, { name: 'thing', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: json({ type: 'array', items: ref('Datastream') }), default: problem },
+      },
+    },
+    '/tenants/{tenant}/datastreams/{id}': {
+      get: { summary: 'Get a datastream', security: publicRead, parameters: [tenantParam, idParam], responses: { 200: json(ref('Datastream')), default: problem } },
+      patch: {
+        summary: 'Change a datastream (tenant-admin)',
+        security: [{ bearer: [] }],
+        parameters: [tenantParam, idParam],
+        requestBody: json({ type: 'object' }),
+        responses: { 200: json(ref('Datastream')), default: problem },
+      },
+    },
+    '/tenants/{tenant}/datastreams/{id}/observations': {
+      get: {
+        summary: 'Observations of a range: raw, aggregated per interval, or exported',
+        security: publicRead,
+        parameters: [
+          tenantParam,
+          idParam,
+          ...timeParams,
+          { name: 'aggregate', in: 'query', schema: { enum: [...AGGREGATES] } },
+          { name: 'interval', in: 'query', schema: { enum: INTERVAL_NAMES } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000 } },
+          { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'] } },
+          { name: 'format', in: 'query', schema: { enum: ['json', 'csv', 'csv-de'] }, description: 'csv-de: ";" separator, decimal comma, UTF-8 BOM' },
+        ],
+        responses: { 200: { description: 'Observations', content: { 'application/json': { schema: ref('ObservationPage') }, 'text/csv': { schema: { type: 'string' } } } }, default: problem },
+      },
+    },
+    '/tenants/{tenant}/latest': {
+      get: { summary: 'Latest value of each readable datastream', security: publicRead, parameters: [tenantParam], responses: { 200: json({ type: 'array', items: { type: 'object' } }), default: problem } },
+    },
+    '/tenants/{tenant}/rejections': {
+      get: {
+        summary: 'Dead letter: rejected readings with their reasons (tenant-admin)',
+        security: [{ bearer: [] }],
+        parameters: [
+          tenantParam,
+          ...timeParams,
+          { name: 'reason', in: 'query', schema: { enum: Object.values(RejectionCode) } },
+          { name: 'device', in: 'query', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
+        ],
+        responses: { 200: json({ type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('Rejection') } } }), default: problem },
+      },
+    },
+    '/catalog': {
+      post: {
+        summary: `Apply a catalog document (YAML or JSON); idempotent. Roles: ${ROLES.slice(0, 2).join(', ')}`,
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'boolean' } }],
+        requestBody: { content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json({ type: 'object' }), default: problem },
+      },
+    },
+    '/ingest': {
+      post: {
+        summary: 'Send one payload of a device (roles device, tenant-admin); the tenant comes from the token',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'device', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'format', in: 'query', schema: { enum: ['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community'] } },
+        ],
+        requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { 202: json({ type: 'object', properties: { id: { type: 'string' }, status: { const: 'accepted' } } }), default: problem },
+      },
+    },
+  };
+}

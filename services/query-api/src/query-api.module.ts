@@ -1,0 +1,21 @@
+import { dirname } from 'node:path';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import express from 'express';
+import { CatalogController } from './catalog/catalog.controller';
+import { ObservationsController } from './observations/observations.controller';
+import { ObservationsService } from './observations/observations.service';
+import { OpenApiController } from './openapi/openapi.controller';
+import { ThingsController } from './things/things.controller';
+import { VisibilityService } from './things/visibility.service';
+
+/** The REST API under /api/v1; needs RuntimeModule and HttpEdgeModule. */
+@Module({
+  controllers: [ThingsController, ObservationsController, CatalogController, OpenApiController],
+  providers: [VisibilityService, ObservationsService],
+})
+export class QueryApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    const swaggerUi = dirname(require.resolve('swagger-ui-dist/package.json'));
+    consumer.apply(express.static(swaggerUi, { index: false })).forRoutes('api/v1/docs/assets');
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import type { StorageWriterConfig } from './config';
+import { StorageModule } from './storage/storage.module';
+
+export const STORAGE_WRITER_VERSION = '0.1.0';
+
+@Module({})
+export class AppModule {
+  static register(config: StorageWriterConfig) {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.forRoot({
+          service: 'storage-writer',
+          version: STORAGE_WRITER_VERSION,
+          env: config.STADTDATEN_ENV,
+          logLevel: config.STADTDATEN_LOG_LEVEL,
+          dataDir: config.STADTDATEN_DATA_DIR,
+        }),
+        HttpEdgeModule,
+        StorageModule,
+      ],
+    };
+  }
+}

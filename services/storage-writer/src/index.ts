@@ -1,0 +1,5 @@
+export * from './config';
+export * from './app.module';
+export * from './storage/storage.module';
+export * from './storage/storage.service';
+export * from './storage/storage.consumer';

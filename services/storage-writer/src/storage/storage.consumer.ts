@@ -1,0 +1,71 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { TopicKind } from '@stadtdaten/contracts';
+import { type ConsumedRecord, EventLog, type Subscription } from '@stadtdaten/event-log';
+import { type Logger, Metrics, ProcessLogger } from '@stadtdaten/observability';
+import { StorageService } from './storage.service';
+
+export const STORAGE_WRITER_GROUP = 'storage-writer';
+
+/** Every tenant's observations, personal, derived and rejected topics; group 2 is the topic kind. */
+const STORED_TOPICS = /^stadtdaten\.([a-z][a-z0-9-]{1,62})\.(observations|observations\.personal|observations\.derived|rejected)$/;
+
+/**
+ * Consumes the observation topics (validated, personal, derived) and the dead-letter
+ * topics in the consumer group "storage-writer"; offsets are committed after the stores
+ * accepted the batch.
+ */
+@Injectable()
+export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly log: Logger;
+
+  constructor(
+    private readonly eventLog: EventLog,
+    private readonly storage: StorageService,
+    private readonly metrics: Metrics,
+    logger: ProcessLogger,
+  ) {
+    this.log = logger.child({ component: 'storage-consumer' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriptions.push(
+      await this.eventLog.subscribe({
+        groupId: STORAGE_WRITER_GROUP,
+        topics: STORED_TOPICS,
+        maxBatchSize: 2000,
+        handler: (records) => this.handleBatch(records),
+      }),
+    );
+    this.log.info({ group: STORAGE_WRITER_GROUP }, 'consuming observation and dead-letter topics');
+  }
+
+  /** Stores one batch; the event log hands over batches of a single topic partition. */
+  async handleBatch(records: ConsumedRecord[]): Promise<void> {
+    if (records.length === 0) {
+      return;
+    }
+    const stopTimer = this.metrics.batchSeconds.startTimer({ service: 'storage-writer' });
+    const kind = STORED_TOPICS.exec(records[0].topic)?.[2] ?? '';
+
+    if (kind === TopicKind.REJECTED) {
+      await this.storage.storeRejections(records);
+    } else {
+      await this.storage.storeObservations(records, kind === TopicKind.PERSONAL);
+    }
+    this.metrics.messagesOut.inc({ service: 'storage-writer', kind }, records.length);
+    this.metrics.batchSize.observe({ service: 'storage-writer' }, records.length);
+    stopTimer();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.subscriptions.map((subscription) => subscription.stop()));
+    this.log.info({ group: STORAGE_WRITER_GROUP }, 'stopped consuming');
+  }
+
+  async lag(): Promise<number> {
+    const lags = await Promise.all(this.subscriptions.map((subscription) => subscription.lag()));
+
+    return lags.reduce((sum, lag) => sum + lag, 0);
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { StorageConsumer } from './storage.consumer';
+import { StorageService } from './storage.service';
+
+/** Stores observations and rejections from the event log; needs RuntimeModule. */
+@Module({
+  providers: [StorageService, StorageConsumer],
+  exports: [StorageService, StorageConsumer],
+})
+export class StorageModule {}

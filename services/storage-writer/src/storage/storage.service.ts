@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type StoredObservation,
+  decodeObservation,
+  decodeRejection,
+  fromResultCase,
+} from '@stadtdaten/contracts';
+import { RejectionStore, type StoredRejection } from '@stadtdaten/dead-letter';
+import type { ConsumedRecord } from '@stadtdaten/event-log';
+import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
+import { TimeSeriesStore } from '@stadtdaten/timeseries';
+
+/** Writes consumed observations and rejections to their stores; every write is idempotent. */
+@Injectable()
+export class StorageService {
+  constructor(
+    private readonly store: TimeSeriesStore,
+    @Inject(PersonalTimeSeriesStore) private readonly personalStore: TimeSeriesStore,
+    private readonly rejections: RejectionStore,
+  ) {}
+
+  async storeObservations(records: ConsumedRecord[], personal: boolean): Promise<void> {
+    const observations: StoredObservation[] = records.map((record) => {
+      const observation = decodeObservation(record.value);
+
+      return {
+        id: observation.id,
+        tenant: observation.tenant,
+        datastreamId: observation.datastreamId,
+        phenomenonTimeMs: observation.phenomenonTimeMs,
+        resultTimeMs: observation.resultTimeMs,
+        receivedAtMs: observation.receivedAtMs,
+        result: fromResultCase(observation.result),
+        qualityFlags: observation.qualityFlags,
+        storageProfile: observation.storageProfile,
+      };
+    });
+
+    await (personal ? this.personalStore : this.store).write(observations);
+  }
+
+  async storeRejections(records: ConsumedRecord[]): Promise<void> {
+    const rejections: StoredRejection[] = records.map((record) => {
+      const rejection = decodeRejection(record.value);
+      const raw = rejection.raw;
+
+      return {
+        id: rejection.id,
+        tenant: raw?.tenant ?? '',
+        reasonCode: rejection.reasonCode,
+        detail: rejection.detail,
+        deviceId: raw?.deviceId ?? '',
+        field: rejection.field,
+        entryIndex: rejection.entryIndex,
+        topic: raw?.topic ?? '',
+        sourceProtocol: raw?.sourceProtocol ?? '',
+        format: raw?.format ?? '',
+        contentType: raw?.contentType ?? '',
+        receivedAtMs: raw?.receivedAtMs ?? rejection.rejectedAtMs,
+        rejectedAtMs: rejection.rejectedAtMs,
+        payloadBase64: Buffer.from(raw?.payload ?? new Uint8Array()).toString('base64'),
+        validatorVersion: rejection.validatorVersion,
+      };
+    });
+
+    await this.rejections.write(rejections);
+  }
+}

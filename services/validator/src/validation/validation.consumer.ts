@@ -1,0 +1,110 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type Observation,
+  type Rejection,
+  TopicKind,
+  decodeRawMessage,
+  encodeObservation,
+  encodeRejection,
+  tenantOfTopic,
+  topicName,
+  topicPattern,
+} from '@stadtdaten/contracts';
+import { type ConsumedRecord, EventLog, type LogRecord, type Subscription } from '@stadtdaten/event-log';
+import { type Logger, Metrics, ProcessLogger } from '@stadtdaten/observability';
+import { ValidationService } from './validation.service';
+
+
+export const VALIDATOR_GROUP = 'validator';
+
+/**
+ * Consumes every tenant's raw topic in the consumer group "validator" and writes each
+ * batch's observations and rejections before the batch's offsets are committed.
+ */
+@Injectable()
+export class ValidationConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly eventLog: EventLog,
+    private readonly validation: ValidationService,
+    private readonly metrics: Metrics,
+    logger: ProcessLogger,
+  ) {
+    this.log = logger.child({ component: 'validation-consumer' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.eventLog.subscribe({
+      groupId: VALIDATOR_GROUP,
+      topics: topicPattern(TopicKind.RAW),
+      maxBatchSize: 1000,
+      handler: (records) => this.handleBatch(records),
+    });
+    this.log.info({ group: VALIDATOR_GROUP }, 'consuming raw topics');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+    this.log.info({ group: VALIDATOR_GROUP }, 'stopped consuming raw topics');
+  }
+
+  /** Subscription lag, for metrics and the jobs view. */
+  async lag(): Promise<number> {
+    return (await this.subscription?.lag()) ?? 0;
+  }
+
+  async handleBatch(records: ConsumedRecord[]): Promise<void> {
+    const stopTimer = this.metrics.batchSeconds.startTimer({ service: 'validator' });
+    const outgoing = new Map<string, LogRecord[]>();
+
+    for (const record of records) {
+      const tenant = tenantOfTopic(record.topic) ?? 'unknown';
+      const { observations, rejections } = await this.validateRecord(record, tenant);
+      for (const observation of observations) {
+        const kind = observation.classification === 'personal' ? TopicKind.PERSONAL : TopicKind.OBSERVATIONS;
+        push(outgoing, topicName(tenant, kind), {
+          key: observation.datastreamId,
+          value: encodeObservation(observation),
+        });
+      }
+      for (const rejection of rejections) {
+        this.metrics.rejected.inc({ reason: rejection.reasonCode });
+        push(outgoing, topicName(tenant, TopicKind.REJECTED), {
+          key: rejection.raw?.deviceId ?? '',
+          value: encodeRejection(rejection),
+        });
+      }
+    }
+
+    await this.eventLog.ensureTopics([...outgoing.keys()]);
+    await Promise.all([...outgoing].map(([topic, batch]) => this.eventLog.append(topic, batch)));
+    this.metrics.messagesIn.inc({ service: 'validator', source: 'raw' }, records.length);
+    this.metrics.batchSize.observe({ service: 'validator' }, records.length);
+    stopTimer();
+  }
+
+  private async validateRecord(
+    record: ConsumedRecord,
+    tenant: string,
+  ): Promise<{ observations: Observation[]; rejections: Rejection[] }> {
+    let raw;
+    try {
+      raw = decodeRawMessage(record.value);
+    } catch {
+      return { observations: [], rejections: [this.validation.unreadable(tenant, record.topic, record.value, record.offset)] };
+    }
+
+    return this.validation.validate(raw);
+  }
+}
+
+function push(map: Map<string, LogRecord[]>, topic: string, record: LogRecord): void {
+  const list = map.get(topic);
+  if (list) {
+    list.push(record);
+  } else {
+    map.set(topic, [record]);
+  }
+}
