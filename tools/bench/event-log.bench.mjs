@@ -62,7 +62,12 @@ async function appendLikeGateway(log, topic, count) {
     }
     for (let i = 0; i < 2 && next < count; i += 1) {
       const size = Math.min(BATCH_SIZE, count - next);
-      calls.push(log.append(topic, Array.from({ length: size }, (_, offset) => makeRecord(next + offset))));
+      calls.push(
+        log.append(
+          topic,
+          Array.from({ length: size }, (_, offset) => makeRecord(next + offset)),
+        ),
+      );
       next += size;
     }
     await Promise.all(calls);
@@ -98,7 +103,15 @@ async function runPhase(name, body) {
   const log = await openLog(dir);
   try {
     const result = await body(log);
-    console.log(JSON.stringify({ phase: name, records: totalRecords, synchronous: args.synchronous, windowMs: Number(args['window-ms']), ...result }));
+    console.log(
+      JSON.stringify({
+        phase: name,
+        records: totalRecords,
+        synchronous: args.synchronous,
+        windowMs: Number(args['window-ms']),
+        ...result,
+      }),
+    );
   } finally {
     await log.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 // Throughput of the embedded time-series store (SqliteTimeSeriesStore) on the compiled output.
 // Build first: node tools/build.mjs --no-typecheck
-// Usage: node tools/bench/timeseries.bench.mjs [--records 200000] [--datastreams 1000] [--synchronous FULL|NORMAL]
+// Usage: node tools/bench/timeseries.bench.mjs [--records 200000] [--datastreams 1000] [--batch 500]
+//   [--synchronous FULL|NORMAL]
 //
 // Phases on one fresh file in the temp folder:
-//   write      write() calls of 500 observations, as the storage writer issues them
+//   write      write() calls of --batch observations, as the storage writer issues them
 //   rewrite    the same observations again (every write replaces a stored row)
 //   query      one hour of one datastream per call
 //   aggregate  mean per hour over one day of one datastream per call
@@ -23,11 +24,12 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '200000' },
     datastreams: { type: 'string', default: '1000' },
     synchronous: { type: 'string', default: 'FULL' },
+    batch: { type: 'string', default: '500' },
   },
 });
 const totalRecords = Number(args.records);
 const datastreamCount = Number(args.datastreams);
-const BATCH_SIZE = 500;
+const batchSize = Number(args.batch);
 const TENANT = 'darmstadt';
 const START_MS = 1_735_689_600_000;
 const STEP_MS = 60_000;
@@ -52,12 +54,22 @@ function makeObservation(index) {
 
 function report(phase, count, unit, startNs) {
   const seconds = Number(process.hrtime.bigint() - startNs) / 1e9;
-  console.log(JSON.stringify({ phase, count, unit, synchronous: args.synchronous, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(count / seconds) }));
+  console.log(
+    JSON.stringify({
+      phase,
+      count,
+      unit,
+      batchSize,
+      synchronous: args.synchronous,
+      seconds: Number(seconds.toFixed(2)),
+      perSecond: Math.round(count / seconds),
+    }),
+  );
 }
 
 async function writeAll(store, observations) {
-  for (let offset = 0; offset < observations.length; offset += BATCH_SIZE) {
-    await store.write(observations.slice(offset, offset + BATCH_SIZE));
+  for (let offset = 0; offset < observations.length; offset += batchSize) {
+    await store.write(observations.slice(offset, offset + batchSize));
   }
 }
 
@@ -80,14 +92,23 @@ try {
   let rows = 0;
   for (let call = 0; call < CALLS; call += 1) {
     const datastreamId = `ds-${call % datastreamCount}`;
-    rows += (await store.query({ tenant: TENANT, datastreamId, fromMs: START_MS, toMs: START_MS + 3_600_000 })).length;
+    rows += (
+      await store.query({ tenant: TENANT, datastreamId, fromMs: START_MS, toMs: START_MS + 3_600_000 })
+    ).length;
   }
   report('query', CALLS, `calls (${rows} rows)`, start);
 
   start = process.hrtime.bigint();
   for (let call = 0; call < CALLS; call += 1) {
     const datastreamId = `ds-${call % datastreamCount}`;
-    await store.aggregate({ tenant: TENANT, datastreamId, fromMs: START_MS, toMs: START_MS + 86_400_000, aggregate: 'mean', intervalMs: 3_600_000 });
+    await store.aggregate({
+      tenant: TENANT,
+      datastreamId,
+      fromMs: START_MS,
+      toMs: START_MS + 86_400_000,
+      aggregate: 'mean',
+      intervalMs: 3_600_000,
+    });
   }
   report('aggregate', CALLS, 'calls', start);
 

@@ -1,0 +1,2 @@
+export * from './time-series-store.port';
+export { SqliteTimeSeriesStore, type SqliteTimeSeriesStoreOptions } from './sqlite-time-series.adapter';
