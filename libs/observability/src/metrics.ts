@@ -44,6 +44,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly pipelineLatency = new Histogram({
+    name: 'stadtdaten_pipeline_latency_seconds',
+    help: 'Time from the gateway receiving a reading to the reading being stored, by store',
+    labelNames: ['store'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   readonly consumerLag = new Gauge({
     name: 'stadtdaten_consumer_lag',
     help: 'Records appended but not yet committed, by consumer group',

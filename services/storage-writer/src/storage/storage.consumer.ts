@@ -33,7 +33,7 @@ export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShu
       await this.eventLog.subscribe({
         groupId: STORAGE_WRITER_GROUP,
         topics: STORED_TOPICS,
-        maxBatchSize: 2000,
+        maxBatchSize: 5000,
         handler: (records) => this.handleBatch(records),
       }),
     );

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  Clock,
   type StoredObservation,
   decodeObservation,
   decodeRejection,
@@ -7,6 +8,7 @@ import {
 } from '@stadtdaten/contracts';
 import { RejectionStore, type StoredRejection } from '@stadtdaten/dead-letter';
 import type { ConsumedRecord } from '@stadtdaten/event-log';
+import { Metrics } from '@stadtdaten/observability';
 import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
@@ -17,6 +19,8 @@ export class StorageService {
     private readonly store: TimeSeriesStore,
     @Inject(PersonalTimeSeriesStore) private readonly personalStore: TimeSeriesStore,
     private readonly rejections: RejectionStore,
+    private readonly metrics: Metrics,
+    private readonly clock: Clock,
   ) {}
 
   async storeObservations(records: ConsumedRecord[], personal: boolean): Promise<void> {
@@ -37,6 +41,12 @@ export class StorageService {
     });
 
     await (personal ? this.personalStore : this.store).write(observations);
+
+    const storedAtMs = this.clock.now();
+    const store = personal ? 'personal' : 'observations';
+    for (const observation of observations) {
+      this.metrics.pipelineLatency.observe({ store }, (storedAtMs - observation.receivedAtMs) / 1000);
+    }
   }
 
   async storeRejections(records: ConsumedRecord[]): Promise<void> {

@@ -39,7 +39,7 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
     this.subscription = await this.eventLog.subscribe({
       groupId: VALIDATOR_GROUP,
       topics: topicPattern(TopicKind.RAW),
-      maxBatchSize: 1000,
+      maxBatchSize: 5000,
       handler: (records) => this.handleBatch(records),
     });
     this.log.info({ group: VALIDATOR_GROUP }, 'consuming raw topics');
