@@ -21,4 +21,5 @@ module.exports = {
   },
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tools/jest-summary.reporter.js'],
 };

@@ -78,7 +78,11 @@ export class RuntimeModule {
         { provide: Metrics, useValue: new Metrics() },
         Health,
         Clock,
-        { provide: EventLog, useFactory: () => connected(new SqliteEventLog({ path: file(EMBEDDED_FILES.eventLog) })) },
+        {
+          provide: EventLog,
+          useFactory: () =>
+            connected(new SqliteEventLog({ path: file(EMBEDDED_FILES.eventLog), logger: logger.child({ component: 'event-log' }) })),
+        },
         {
           provide: TimeSeriesStore,
           useFactory: () => connected(new SqliteTimeSeriesStore({ path: file(EMBEDDED_FILES.timeSeries) })),
