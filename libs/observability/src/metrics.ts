@@ -1,4 +1,16 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+  collectDefaultMetrics,
+} from 'prom-client';
+
+/** Metrics of another part of the process (a worker thread), as prom-client's JSON form. */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
 /**
  * The Prometheus metrics of one process. Services share one instance so that the
@@ -59,9 +71,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly snapshots = new Map<string, MetricsSnapshot>();
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, prefix: 'stadtdaten_' });
     }
+  }
+
+  /** Keeps the latest metrics of a worker thread, merged into `text()` (counters summed). */
+  setSnapshot(source: string, snapshot: MetricsSnapshot): void {
+    this.snapshots.set(source, snapshot);
+  }
+
+  /** The Prometheus text of this registry merged with every snapshot. */
+  async text(): Promise<string> {
+    if (this.snapshots.size === 0) {
+      return this.registry.metrics();
+    }
+    const own = (await this.registry.getMetricsAsJSON()) as MetricsSnapshot;
+
+    return AggregatorRegistry.aggregate([own, ...this.snapshots.values()]).metrics();
   }
 }

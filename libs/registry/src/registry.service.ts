@@ -27,6 +27,7 @@ export class RegistryService {
   private readonly queries: RegistryQueries;
   private readonly deviceContexts = new DeviceContextCache();
   private readonly writes = new WriteLock();
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(private readonly dataSource: DataSource) {
     this.queries = new RegistryQueries(dataSource.manager);
@@ -81,7 +82,7 @@ export class RegistryService {
    * service empties.
    */
   getDeviceContext(tenant: string, deviceId: string): Promise<DeviceContext | undefined> {
-    // NOTE: the cache reflects only writes made through this instance; a registry shared by several processes needs a change notification.
+    // NOTE: the cache reflects only writes made through this instance; another instance on the same database must call invalidateCache() when told of a change (see onChange).
     return this.deviceContexts.get(tenant, deviceId, async () => {
       await this.writes.idle();
 
@@ -149,12 +150,31 @@ export class RegistryService {
     }
   }
 
+  /**
+   * Registers a listener that is called after every write through this instance, so that
+   * other instances on the same database (in another thread or process) can be told to
+   * empty their caches. Returns a function that removes the listener.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Empties the device context cache, after a write made by another instance. */
+  invalidateCache(): void {
+    this.deviceContexts.invalidate();
+  }
+
   /** Runs one write after the previous ones and empties the device context cache afterwards. */
   private async write<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await this.writes.run(work);
     } finally {
       this.deviceContexts.invalidate();
+      for (const listener of this.changeListeners) {
+        listener();
+      }
     }
   }
 }

@@ -18,6 +18,13 @@ export class RuntimeOptions {
   dataDir!: string;
   /** A root logger to share, as the all-in-one runner does; created from the settings otherwise. */
   logger?: Logger;
+  /**
+   * How often the embedded event log looks for records appended by another thread or
+   * process, in milliseconds; appends in the same thread wake consumers at once.
+   */
+  eventLogPollIntervalMs?: number;
+  /** Whether to collect Node.js process metrics; off in a worker thread, whose process the main thread already reports. */
+  processMetrics?: boolean;
 }
 
 /** File names of the embedded adapters under the data directory. */
@@ -75,13 +82,19 @@ export class RuntimeModule {
       providers: [
         { provide: RuntimeOptions, useValue: options },
         { provide: ProcessLogger, useValue: new ProcessLogger(logger) },
-        { provide: Metrics, useValue: new Metrics() },
+        { provide: Metrics, useValue: new Metrics({ defaultMetrics: options.processMetrics ?? true }) },
         Health,
         Clock,
         {
           provide: EventLog,
           useFactory: () =>
-            connected(new SqliteEventLog({ path: file(EMBEDDED_FILES.eventLog), logger: logger.child({ component: 'event-log' }) })),
+            connected(
+              new SqliteEventLog({
+                path: file(EMBEDDED_FILES.eventLog),
+                logger: logger.child({ component: 'event-log' }),
+                pollIntervalMs: options.eventLogPollIntervalMs,
+              }),
+            ),
         },
         {
           provide: TimeSeriesStore,

@@ -37,6 +37,7 @@ program
       mqttPort: options.mqttPort === undefined ? undefined : Number(options.mqttPort),
       demo: options.demo === false ? false : undefined,
       env,
+      pipelineInWorker: true,
     });
     process.stdout.write(`${message('started', platform.httpUrl, platform.mqttUrl)}\n`);
     let stopping = false;

@@ -7,6 +7,7 @@ import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
 import { StorageModule } from '@stadtdaten/storage-writer';
 import { ValidationModule, ValidatorSettings } from '@stadtdaten/validator';
 import { DemoModule } from './demo/demo.module';
+import { PipelineWorkerService } from './pipeline/pipeline-worker.service';
 import type { PlatformConfig } from './platform-config';
 
 export const PLATFORM_VERSION = '0.1.0';
@@ -14,9 +15,19 @@ export const PLATFORM_VERSION = '0.1.0';
 /** Every service in one process on the embedded adapters, sharing one set of ports. */
 @Module({})
 export class PlatformModule {
-  static register(config: PlatformConfig, logger?: Logger) {
+  /**
+   * With `pipelineInWorker`, the validator and the storage writer run in a worker thread
+   * (PipelineWorkerService) instead of the main thread.
+   */
+  static register(config: PlatformConfig, options: { logger?: Logger; pipelineInWorker?: boolean } = {}) {
+    const { logger, pipelineInWorker = false } = options;
+    const pipeline = pipelineInWorker
+      ? []
+      : [ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION)), StorageModule];
+
     return {
       module: PlatformModule,
+      providers: pipelineInWorker ? [PipelineWorkerService] : [],
       imports: [
         RuntimeModule.forRoot({
           service: 'platform',
@@ -31,8 +42,7 @@ export class PlatformModule {
           settings: new IngestSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION),
           mqtt: { host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
         }),
-        ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION)),
-        StorageModule,
+        ...pipeline,
         QueryApiModule,
         DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
         DemoModule.register({ enabled: config.STADTDATEN_DEMO, intervalMs: config.STADTDATEN_DEMO_INTERVAL_MS }),

@@ -7,7 +7,8 @@ import { AedesBroker, MqttIngress } from '@stadtdaten/mqtt';
 import { type Logger, ProcessLogger } from '@stadtdaten/observability';
 import { createHttpApp } from '@stadtdaten/runtime';
 import { type PlatformConfig, platformConfigSchema } from './platform-config';
-import { PlatformModule } from './platform.module';
+import { PLATFORM_VERSION, PlatformModule } from './platform.module';
+import { PipelineWorkerService } from './pipeline/pipeline-worker.service';
 import { DemoFleetService } from './demo/demo-fleet.service';
 
 export interface StartOptions {
@@ -23,6 +24,11 @@ export interface StartOptions {
   /** Further settings as environment variables (STADTDATEN_*); the options above win. */
   env?: Record<string, string | undefined>;
   logger?: Logger;
+  /**
+   * Runs the validator and the storage writer in a worker thread, on the second core. Needs
+   * the compiled code (dist); tests that run the TypeScript sources leave it off.
+   */
+  pipelineInWorker?: boolean;
 }
 
 export interface RunningPlatform {
@@ -48,7 +54,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     STADTDATEN_TILE_URL: options.tileUrl ?? options.env?.STADTDATEN_TILE_URL,
   });
 
-  const app = await createHttpApp(PlatformModule.register(config, options.logger));
+  const pipelineInWorker = options.pipelineInWorker ?? false;
+  const app = await createHttpApp(PlatformModule.register(config, { logger: options.logger, pipelineInWorker }));
   await app.listen(config.STADTDATEN_HTTP_PORT, config.STADTDATEN_HTTP_HOST);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   const broker = app.get(MqttIngress) as AedesBroker;
@@ -56,6 +63,15 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   const log = app.get(ProcessLogger).root;
   const host = (address: string) => (address.includes(':') ? `[${address}]` : address);
   const httpUrl = `http://${host(config.STADTDATEN_HTTP_HOST)}:${httpPort}`;
+  if (pipelineInWorker) {
+    await app.get(PipelineWorkerService).start({
+      dataDir: config.STADTDATEN_DATA_DIR,
+      env: config.STADTDATEN_ENV,
+      logLevel: config.STADTDATEN_LOG_LEVEL,
+      version: PLATFORM_VERSION,
+      maxPayloadBytes: config.STADTDATEN_MAX_PAYLOAD_BYTES,
+    });
+  }
   await app.get(DemoFleetService).start();
   log.info({ url: httpUrl, mqtt: broker.port, dataDir: config.STADTDATEN_DATA_DIR }, 'platform started');
 
