@@ -12,16 +12,20 @@ export type Environment = Record<string, string | undefined>;
  * the value's problem and the schema's description of what it expects.
  */
 export function loadConfig<T extends z.ZodObject>(schema: T, env: Environment): Readonly<z.infer<T>> {
-  const result = schema.safeParse(pickKeys(schema, env));
+  const raw = pickKeys(schema, env);
+  const result = schema.safeParse(raw);
   if (result.success) {
     return Object.freeze(result.data);
   }
 
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
-    const description = (schema.shape as Record<string, z.ZodType>)[String(issue.path[0])]?.description;
+    const field = (schema.shape as Record<string, z.ZodType>)[String(issue.path[0])];
+    const secret = field?.meta()?.[SECRET] === true;
+    const input = raw[String(issue.path[0])];
+    const value = input === undefined || secret ? ' (not set)' : ` (value "${input}")`;
 
-    return `${name}: ${issue.message}${description ? ` (expected: ${description})` : ''}`;
+    return `${name}${value}: ${issue.message}${field?.description ? `; expected: ${field.description}` : ''}`;
   });
 
   throw new AppError(ErrorCode.INVALID_CONFIG, `invalid configuration:\n  ${problems.join('\n  ')}`, {

@@ -1,2 +1,3 @@
 export * from './config-loader';
 export * from './common-settings';
+export * from './adapter-settings';

@@ -82,7 +82,7 @@ export class RegistryService {
    * service empties.
    */
   getDeviceContext(tenant: string, deviceId: string): Promise<DeviceContext | undefined> {
-    // NOTE: the cache reflects only writes made through this instance; another instance on the same database must call invalidateCache() when told of a change (see onChange).
+    // NOTE: the cache reflects writes through this instance at once; writes of other connections only after invalidateCache() (see onChange and watchExternalChanges).
     return this.deviceContexts.get(tenant, deviceId, async () => {
       await this.writes.idle();
 
@@ -164,6 +164,36 @@ export class RegistryService {
   /** Empties the device context cache, after a write made by another instance. */
   invalidateCache(): void {
     this.deviceContexts.invalidate();
+  }
+
+  /**
+   * Polls SQLite's data_version, which changes when another connection (another thread or
+   * process on the same file) commits, and empties the cache then. Returns a stop function.
+   * Does nothing on other databases.
+   */
+  watchExternalChanges(intervalMs: number): () => void {
+    if (this.dataSource.options.type !== 'better-sqlite3') {
+      return () => undefined;
+    }
+    let lastVersion: number | undefined;
+    const timer = setInterval(() => {
+      if (!this.dataSource.isInitialized) {
+        return;
+      }
+      void this.dataSource.query('PRAGMA data_version').then(
+        (rows: { data_version: number }[]) => {
+          const version = rows[0]?.data_version;
+          if (lastVersion !== undefined && version !== lastVersion) {
+            this.deviceContexts.invalidate();
+          }
+          lastVersion = version;
+        },
+        () => undefined,
+      );
+    }, intervalMs);
+    timer.unref();
+
+    return () => clearInterval(timer);
   }
 
   /** Runs one write after the previous ones and empties the device context cache afterwards. */

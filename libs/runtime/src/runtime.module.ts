@@ -27,6 +27,9 @@ export class RuntimeOptions {
   processMetrics?: boolean;
 }
 
+/** How often the embedded registry looks for commits of other processes, in milliseconds. */
+const REGISTRY_WATCH_INTERVAL_MS = 1000;
+
 /** File names of the embedded adapters under the data directory. */
 export const EMBEDDED_FILES = {
   eventLog: 'event-log.sqlite',
@@ -108,7 +111,16 @@ export class RuntimeModule {
           provide: RejectionStore,
           useFactory: () => connected(new SqliteRejectionStore({ path: file(EMBEDDED_FILES.rejections) })),
         },
-        { provide: RegistryService, useFactory: () => openRegistry({ type: 'sqlite', path: file(EMBEDDED_FILES.registry) }) },
+        {
+          provide: RegistryService,
+          useFactory: async () => {
+            const registry = await openRegistry({ type: 'sqlite', path: file(EMBEDDED_FILES.registry) });
+            // Catalog changes made by another process on the same data folder reach this cache within a second.
+            registry.watchExternalChanges(REGISTRY_WATCH_INTERVAL_MS);
+
+            return registry;
+          },
+        },
         { provide: BuiltinIssuer, useFactory: () => BuiltinIssuer.open(options.dataDir) },
         {
           provide: TokenVerifier,

@@ -7,10 +7,13 @@ import { join, resolve } from 'node:path';
  * into the repository. STADTDATEN_SAMPLE_DATA overrides the location.
  */
 export function sampleDataDir(): string | undefined {
-  const candidate =
-    process.env.STADTDATEN_SAMPLE_DATA ?? join(resolve(__dirname, '..', '..', '..'), '..', 'shared', 'data');
+  const candidate = sampleDataCandidate();
 
   return existsSync(candidate) ? candidate : undefined;
+}
+
+function sampleDataCandidate(): string {
+  return process.env.STADTDATEN_SAMPLE_DATA ?? join(resolve(__dirname, '..', '..', '..'), '..', 'shared', 'data');
 }
 
 /** Absolute path of one sample file, or undefined when the sample folder is absent. */
@@ -27,7 +30,10 @@ export function samplePath(...parts: string[]): string | undefined {
 export function describeWithSamples(name: string, body: (dir: string) => void): void {
   const dir = sampleDataDir();
   if (dir === undefined) {
-    describe.skip(`${name} (skipped: sample data folder ../shared/data beside the checkout is absent)`, () => {
+    const reason = `sample data folder ${sampleDataCandidate()} is absent; set STADTDATEN_SAMPLE_DATA to the folder of public data samples`;
+    // The skip reason is printed once per suite, because jest shows skipped suites only as a count.
+    console.warn(`skipped "${name}": ${reason}`);
+    describe.skip(`${name} (skipped: ${reason})`, () => {
       it('needs the sample data', () => undefined);
     });
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BuiltinIssuer } from '@stadtdaten/auth';
 import { AppError, ROLES, type Role } from '@stadtdaten/contracts';
 import { openRegistry } from '@stadtdaten/registry';
@@ -64,7 +64,11 @@ program
   .option('--ttl <seconds>', 'lifetime in seconds', '3600')
   .option('--data-dir <dir>', 'data folder of the platform', defaultDataDir)
   .action(async (options) => {
-    const issuer = await BuiltinIssuer.open(resolve(options.dataDir));
+    const dataDir = resolve(options.dataDir);
+    if (!existsSync(join(dataDir, 'keys', 'issuer.jwk.json'))) {
+      process.stderr.write(`${message('newIssuerKey', dataDir)}\n`);
+    }
+    const issuer = await BuiltinIssuer.open(dataDir);
     const token = await issuer.issue({
       tenant: options.tenant,
       roles: options.role as Role[],
@@ -138,6 +142,9 @@ async function applyCatalog(text: string, file: string, options: { dataDir: stri
     headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'accept-language': 'en' },
     body: text,
   }).catch(() => undefined);
+  if (response === undefined) {
+    process.stderr.write(`${message('catalogDirect', options.url, dataDir)}\n`);
+  }
   if (response !== undefined) {
     const body = (await response.json()) as { detail?: string } & Awaited<ReturnType<typeof applyDirectly>>;
     if (!response.ok) {
@@ -161,6 +168,11 @@ async function applyDirectly(text: string, file: string, dataDir: string, dryRun
 }
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`${message('failed', error instanceof Error ? error.message : String(error))}\n`);
+  const code = (error as { code?: string }).code;
+  const text = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${message('failed', text)}\n`);
+  if (code === 'EADDRINUSE') {
+    process.stderr.write(`${message('portInUse')}\n`);
+  }
   process.exit(1);
 });

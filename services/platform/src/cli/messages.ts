@@ -19,6 +19,22 @@ const MESSAGES = {
       `Gesendet: ${sent}, bestätigt: ${acked}, fehlgeschlagen: ${failed}`,
     en: (sent: number, acked: number, failed: number) => `sent: ${sent}, acknowledged: ${acked}, failed: ${failed}`,
   },
+  newIssuerKey: {
+    de: (dir: string) =>
+      `Hinweis: In ${dir} gab es noch keinen Schlüssel; ein neuer wurde angelegt. Eine Plattform mit einem anderen Datenordner nimmt dieses Token nicht an (--data-dir).`,
+    en: (dir: string) =>
+      `note: ${dir} had no issuer key, so a new one was created; a platform with another data folder will not accept this token (see --data-dir).`,
+  },
+  catalogDirect: {
+    de: (url: string, dir: string) =>
+      `Hinweis: Unter ${url} antwortet keine Plattform; der Katalog wird direkt in ${dir} geschrieben. Eine laufende Plattform auf diesem Ordner übernimmt ihn binnen einer Sekunde; läuft sie auf einem anderen Port, --url angeben.`,
+    en: (url: string, dir: string) =>
+      `note: no platform answered at ${url}, so the catalog is written directly into ${dir}; a platform running on that folder picks it up within a second. If it runs on another port, pass --url.`,
+  },
+  portInUse: {
+    de: () => 'Der Port ist belegt: einen anderen mit --port oder --mqtt-port wählen oder den anderen Prozess beenden.',
+    en: () => 'the port is in use: choose another with --port or --mqtt-port, or stop the other process.',
+  },
   failed: {
     de: (message: string) => `Fehler: ${message}`,
     en: (message: string) => `error: ${message}`,

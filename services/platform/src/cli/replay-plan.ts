@@ -34,6 +34,30 @@ export function planReplay(text: string, options: PlanOptions): ReplayPlan {
     return planArchiveCsv(text, options.tenant);
   }
 
+  const document = wholeJsonDocument(text);
+  if (document !== undefined) {
+    return planLines(document, options);
+  }
+
+  return planLines(text, options);
+}
+
+/**
+ * A file that is one JSON document (a pretty-printed object or array) is sent as one
+ * message; anything else is read as JSON lines, one message per line.
+ */
+function wholeJsonDocument(text: string): string | undefined {
+  if (!text.includes('\n') || text.trim() === '') {
+    return undefined;
+  }
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+function planLines(text: string, options: PlanOptions): ReplayPlan {
   const plan: ReplayPlan = { messages: [], unroutable: [] };
   const lines = text.split(/\r?\n/);
   lines.forEach((content, index) => {

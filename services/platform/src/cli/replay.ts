@@ -26,6 +26,11 @@ export async function replayMessages(messages: PlannedMessage[], options: Replay
     password: options.token,
     clientId: `stadtdaten-replay-${process.pid}-${Date.now()}`,
     reconnectPeriod: 0,
+  }).catch((error: Error & { code?: string }) => {
+    if (error.code === 'ECONNREFUSED') {
+      throw new Error(`no MQTT broker answered at ${options.mqttUrl}; start the platform or pass its address with --mqtt-url`);
+    }
+    throw error;
   });
   const summary: ReplaySummary = { sent: 0, acknowledged: 0, failed: 0, failures: [] };
   const bar = options.progress ? new SingleBar({ format: '{bar} {value}/{total} ({percentage}%)' }) : undefined;
