@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BuiltinIssuer } from '@stadtdaten/auth';
@@ -125,6 +126,21 @@ program
     const failed = summary.failed + plan.unroutable.length;
     process.stdout.write(`${message('replaySummary', summary.sent, summary.acknowledged, failed)}\n`);
     process.exitCode = failed > 0 ? 1 : 0;
+  });
+
+const dev = program.command('dev').description('tools for development on one machine');
+dev
+  .command('services <action> [names...]')
+  .description(
+    'start, stop or show the local Kafka, Mosquitto, InfluxDB, PostgreSQL and Keycloak (actions: up, down, status, env, cert)',
+  )
+  .allowUnknownOption()
+  .action((action: string, names: string[]) => {
+    const script = resolve(__dirname, '..', '..', '..', 'tools', 'dev-services', 'dev-services.mjs');
+    const result = spawnSync(process.execPath, [script, action, ...names, ...program.args.slice(3 + names.length)], {
+      stdio: 'inherit',
+    });
+    process.exitCode = result.status ?? 1;
   });
 
 program
