@@ -6,6 +6,7 @@ import type { ConsumedRecord, SubscribeOptions, Subscription } from './event-log
 import { SqliteGroupLease, type TopicCursor } from './sqlite-group.lease';
 import type { RecordRow, SqliteLogRepository } from './sqlite-log.repository';
 import type { SqliteWriteBatcher } from './sqlite-write.batcher';
+import { topicMatcher } from './topic.matcher';
 
 export interface ConsumerSettings {
   pollIntervalMs: number;
@@ -260,19 +261,6 @@ export class SqliteSubscription implements Subscription {
       };
     });
   }
-}
-
-function topicMatcher(topics: string[] | RegExp): (topic: string) => boolean {
-  if (Array.isArray(topics)) {
-    const names = new Set(topics);
-
-    return (topic) => names.has(topic);
-  }
-
-  // A global or sticky pattern keeps state between test() calls, so the copy drops those flags.
-  const pattern = new RegExp(topics.source, topics.flags.replace(/[gy]/g, ''));
-
-  return (topic) => pattern.test(topic);
 }
 
 function toConsumedRecord(topic: string, row: RecordRow): ConsumedRecord {
