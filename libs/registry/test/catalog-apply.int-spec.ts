@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AppError, ErrorCode } from '@stadtdaten/contracts';
 import { RegistryService } from '@stadtdaten/registry';
-import { makeCatalog, makeTempRegistry, type TempRegistry } from './registry-fixtures';
+import { describeRegistryBackends, makeCatalog, type TempRegistry } from './registry-fixtures';
 
 /** Entities in makeCatalog(): 1 tenant, 4 observed properties, 2 device types, 2 things, 2 devices, 4 datastreams. */
 const FIXTURE_ENTITIES = 15;
 
-describe(RegistryService.name, () => {
+describeRegistryBackends(RegistryService.name, (makeRegistry) => {
   let temp: TempRegistry;
   let sut: RegistryService;
 
   beforeEach(async () => {
-    temp = makeTempRegistry();
+    temp = makeRegistry();
     sut = await temp.open();
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RegistryService } from '@stadtdaten/registry';
-import { makeTempRegistry, type TempRegistry } from './registry-fixtures';
+import { describeRegistryBackends, type TempRegistry } from './registry-fixtures';
 
 const DEMO_CATALOG = resolve(
   __dirname,
@@ -17,12 +17,12 @@ const DEMO_CATALOG = resolve(
 /** Bounding box of the city of Darmstadt, generous by a few kilometres. */
 const DARMSTADT = { west: 8.55, east: 8.75, south: 49.8, north: 49.95 };
 
-describe(`${RegistryService.name} with the Darmstadt demo catalog`, () => {
+describeRegistryBackends(`${RegistryService.name} with the Darmstadt demo catalog`, (makeRegistry) => {
   let temp: TempRegistry;
   let sut: RegistryService;
 
   beforeEach(async () => {
-    temp = makeTempRegistry();
+    temp = makeRegistry();
     sut = await temp.open();
   });
 

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RegistryService, openRegistry } from '@stadtdaten/registry';
+import Database from 'better-sqlite3';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS_TABLE, type RegistryService, openRegistry } from '@stadtdaten/registry';
 
 /** A catalog document as plain data, the way parseCatalog returns it. */
 export interface CatalogFixture {
@@ -110,27 +113,37 @@ export function makeCatalog(overrides: Partial<CatalogFixture> = {}): CatalogFix
   };
 }
 
-/** A registry on a SQLite file in a new temporary folder; `cleanup` closes it and removes the folder. */
+/** A registry in its own store (a temporary SQLite file or PostgreSQL schema) that `cleanup` removes. */
 export interface TempRegistry {
-  dir: string;
-  path: string;
+  /** Opens the registry; every call opens the same store. */
   open(): Promise<RegistryService>;
+  /** Names recorded in the migrations table, in the order they ran. */
+  migrationNames(): Promise<string[]>;
+  /** Closes every registry it opened and removes the store. */
   cleanup(): Promise<void>;
 }
 
+/** Creates a registry on a SQLite file in a new temporary folder. */
 export function makeTempRegistry(): TempRegistry {
   const dir = mkdtempSync(join(tmpdir(), 'stadtdaten-registry-'));
   const path = join(dir, 'nested', 'registry.sqlite');
   const opened: RegistryService[] = [];
 
   return {
-    dir,
-    path,
     async open() {
       const registry = await openRegistry({ type: 'sqlite', path });
       opened.push(registry);
 
       return registry;
+    },
+    async migrationNames() {
+      const db = new Database(path, { readonly: true });
+      const rows = db.prepare(`SELECT name FROM "${MIGRATIONS_TABLE}" ORDER BY id`).all() as Array<{
+        name: string;
+      }>;
+      db.close();
+
+      return rows.map((row) => row.name);
     },
     async cleanup() {
       for (const registry of opened) {
@@ -139,4 +152,70 @@ export function makeTempRegistry(): TempRegistry {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+let schemaCounter = 0;
+
+/** Creates a registry in a new schema `registry_test_<random>` of the PostgreSQL database at `url`; `cleanup` drops the schema. */
+export function makeTempPostgresRegistry(url: string): TempRegistry & { schema: string } {
+  schemaCounter += 1;
+  const schema = `registry_test_${randomBytes(4).toString('hex')}_${schemaCounter}`;
+  const opened: RegistryService[] = [];
+
+  async function withAdmin<T>(work: (admin: DataSource) => Promise<T>): Promise<T> {
+    const admin = new DataSource({ type: 'postgres', url });
+    await admin.initialize();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.destroy();
+    }
+  }
+
+  return {
+    schema,
+    async open() {
+      const registry = await openRegistry({ type: 'postgres', url, schema });
+      opened.push(registry);
+
+      return registry;
+    },
+    migrationNames() {
+      return withAdmin(async (admin) => {
+        const rows = (await admin.query(
+          `SELECT name FROM "${schema}"."${MIGRATIONS_TABLE}" ORDER BY id`,
+        )) as Array<{
+          name: string;
+        }>;
+
+        return rows.map((row) => row.name);
+      });
+    },
+    async cleanup() {
+      for (const registry of opened) {
+        await registry.close();
+      }
+      await withAdmin((admin) => admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    },
+  };
+}
+
+/**
+ * Declares the suite once per registry backend: SQLite always, PostgreSQL when
+ * STADTDATEN_POSTGRES_URL is set. `body` gets the factory of a fresh registry for each test.
+ */
+export function describeRegistryBackends(
+  name: string,
+  body: (makeRegistry: () => TempRegistry) => void,
+): void {
+  describe(`${name} on SQLite`, () => body(makeTempRegistry));
+
+  const url = process.env.STADTDATEN_POSTGRES_URL;
+  if (url === undefined || url === '') {
+    describe.skip(`${name} on PostgreSQL: STADTDATEN_POSTGRES_URL is unset; npm test sets it after starting the dev services`, () =>
+      body(() => makeTempPostgresRegistry('')));
+
+    return;
+  }
+  describe(`${name} on PostgreSQL`, () => body(() => makeTempPostgresRegistry(url)));
 }

@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { type AppError, ErrorCode } from '@stadtdaten/contracts';
-import { MIGRATIONS_TABLE, RegistryService } from '@stadtdaten/registry';
-import { makeCatalog, makeTempRegistry, type TempRegistry } from './registry-fixtures';
+import { RegistryService } from '@stadtdaten/registry';
+import { describeRegistryBackends, makeCatalog, type TempRegistry } from './registry-fixtures';
 
 async function rejectionOf(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -15,12 +14,12 @@ async function rejectionOf(promise: Promise<unknown>): Promise<AppError> {
   return error;
 }
 
-describe(RegistryService.name, () => {
+describeRegistryBackends(RegistryService.name, (makeRegistry) => {
   let temp: TempRegistry;
   let sut: RegistryService;
 
   beforeEach(async () => {
-    temp = makeTempRegistry();
+    temp = makeRegistry();
     sut = await temp.open();
     await sut.applyCatalog(makeCatalog());
   });
@@ -351,11 +350,7 @@ describe(RegistryService.name, () => {
       await sut.close();
       await (await temp.open()).close();
 
-      const db = new Database(temp.path, { readonly: true });
-      const rows = db.prepare(`SELECT name FROM "${MIGRATIONS_TABLE}"`).all();
-      db.close();
-
-      expect(rows).toEqual([{ name: 'CreateRegistry1765000000000' }]);
+      expect(await temp.migrationNames()).toEqual(['CreateRegistry1765000000000']);
     });
 
     it('reports health until closed', async () => {

@@ -1,9 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Creates the registry tables on SQLite. The PostgreSQL twin uses the same tables, columns
- * and constraints, with `timestamptz DEFAULT now()` for the datetime columns and
- * `DEFAULT false` for `retired`; JSON columns stay text there too (TypeORM simple-json).
+ * Creates the registry tables on SQLite. The PostgreSQL twin (migrations/postgres) uses the
+ * same tables, columns and constraints, with `timestamptz DEFAULT now()` for the datetime
+ * columns, `DEFAULT false` for `retired` and `COLLATE "C"` on id columns; JSON columns stay
+ * text there too (TypeORM simple-json). A change here needs the same change there.
  */
 export class CreateRegistry1765000000000 implements MigrationInterface {
   name = 'CreateRegistry1765000000000';

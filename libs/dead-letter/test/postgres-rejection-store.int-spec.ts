@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+
+import { ErrorCode } from '@stadtdaten/contracts';
+import { PostgresRejectionStore } from '@stadtdaten/dead-letter';
+import { pino } from 'pino';
+import { DataSource } from 'typeorm';
+
+import { runRejectionStoreContract } from './rejection-store.contract';
+
+const url = process.env.STADTDATEN_POSTGRES_URL ?? '';
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+/** Schemas of this test run: one for the contract and one that the adapter cases create. */
+const runId = randomBytes(4).toString('hex');
+const contractSchema = `rejections_test_${runId}`;
+const adapterSchema = `rejections_test_${runId}_new`;
+
+async function dropSchemas(): Promise<void> {
+  const admin = new DataSource({ type: 'postgres', url });
+  await admin.initialize();
+  try {
+    for (const schema of [contractSchema, adapterSchema]) {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  } finally {
+    await admin.destroy();
+  }
+}
+
+function makeStore(schema = adapterSchema): PostgresRejectionStore {
+  return new PostgresRejectionStore({ url, schema, logger });
+}
+
+if (url === '') {
+  describe.skip(`${PostgresRejectionStore.name}: STADTDATEN_POSTGRES_URL is unset; npm test sets it after starting the dev services`, () => {
+    it('runs the RejectionStore contract against PostgreSQL', () => undefined);
+  });
+} else {
+  afterAll(dropSchemas);
+
+  runRejectionStoreContract(
+    PostgresRejectionStore.name,
+    async () => {
+      const store = makeStore(contractSchema);
+      await store.connect();
+
+      return store;
+    },
+    async () => undefined,
+  );
+
+  describe(PostgresRejectionStore.name, () => {
+    let sut: PostgresRejectionStore;
+
+    afterEach(async () => {
+      await sut.close();
+    });
+
+    it('connects concurrently to a new schema', async () => {
+      const stores = Array.from({ length: 4 }, () => makeStore());
+
+      await Promise.all(stores.map((store) => store.connect()));
+
+      sut = stores[0];
+      await Promise.all(stores.slice(1).map((store) => store.close()));
+      expect(await sut.count('nobody')).toBe(0);
+    });
+
+    it('stores NUL characters as U+FFFD', async () => {
+      sut = makeStore();
+      await sut.connect();
+      const tenant = `nul-${randomBytes(3).toString('hex')}`;
+
+      await sut.write([
+        {
+          id: 'nul-1',
+          tenant,
+          reasonCode: 'MALFORMED_PAYLOAD',
+          detail: 'field "a\u0000b" is unknown',
+          deviceId: 'dev',
+          field: 'a\u0000b',
+          entryIndex: 0,
+          topic: 't',
+          sourceProtocol: 'http',
+          format: 'json',
+          contentType: 'application/json',
+          receivedAtMs: 1,
+          rejectedAtMs: 2,
+          payloadBase64: 'AA==',
+          validatorVersion: '0.1.0',
+        },
+      ]);
+
+      const [stored] = (await sut.list({ tenant })).items;
+      expect(stored.field).toBe('a\uFFFDb');
+      expect(stored.payloadBase64).toBe('AA==');
+    });
+
+    it('compares ids by code point', async () => {
+      sut = makeStore();
+      await sut.connect();
+      const admin = new DataSource({ type: 'postgres', url });
+      await admin.initialize();
+
+      const rows = (await admin
+        .query(
+          `SELECT collation_name FROM information_schema.columns
+           WHERE table_schema = $1 AND table_name = 'rejections' AND column_name = 'id'`,
+          [adapterSchema],
+        )
+        .finally(() => admin.destroy())) as Array<{ collation_name: string }>;
+
+      expect(rows).toEqual([{ collation_name: 'C' }]);
+    });
+
+    it('rejects a negative limit', async () => {
+      sut = makeStore();
+      await sut.connect();
+
+      await expect(sut.list({ tenant: 'any', limit: -1 })).rejects.toMatchObject({
+        code: ErrorCode.VALIDATION_FAILED,
+        message: expect.stringContaining('invalid limit -1'),
+      });
+    });
+
+    it('rejects calls before connect', async () => {
+      sut = makeStore();
+
+      await expect(sut.count('any')).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
+    });
+  });
+}
