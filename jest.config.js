@@ -22,4 +22,6 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/tools/jest-summary.reporter.js'],
+  globalSetup: '<rootDir>/tools/jest-global-setup.js',
+  globalTeardown: '<rootDir>/tools/jest-global-teardown.js',
 };

@@ -89,7 +89,15 @@ async function createKey(file: string): Promise<StoredKey> {
     publicJwk: { ...publicJwk, kid, alg: 'RS256', use: 'sig' },
   };
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process on the same data folder created the key first: use that one.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
+    }
+    throw error;
+  }
 
   return stored;
 }

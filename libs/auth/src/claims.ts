@@ -20,14 +20,17 @@ export interface StadtdatenClaims extends JWTPayload {
   preferred_username?: string;
 }
 
+/** Tenant of a platform administrator whose token names none; platform-admin reaches every tenant. */
+export const PLATFORM_TENANT = 'platform';
+
 export function principalFromClaims(claims: StadtdatenClaims): Principal {
-  const tenant = claims.tenant;
-  if (typeof tenant !== 'string' || !isTenantId(tenant)) {
-    throw new AppError(ErrorCode.UNAUTHENTICATED, 'token has no valid tenant claim');
-  }
   const roles = (claims.realm_access?.roles ?? []).filter((role): role is Role =>
     (ROLES as readonly string[]).includes(role),
   );
+  const tenant = claims.tenant ?? (roles.includes('platform-admin') ? PLATFORM_TENANT : undefined);
+  if (typeof tenant !== 'string' || !isTenantId(tenant)) {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'token has no valid tenant claim');
+  }
 
   return { subject: claims.preferred_username ?? claims.sub ?? 'unknown', tenant, roles };
 }

@@ -3,3 +3,4 @@ export * from './claims';
 export * from './builtin-issuer';
 export * from './local-token-verifier.adapter';
 export * from './auth.guard';
+export * from './jwks-token-verifier.adapter';

@@ -1,3 +1,4 @@
 export * from './mqtt-ingress.port';
 export * from './ingest-topics';
 export * from './aedes-broker.adapter';
+export * from './external-broker.adapter';

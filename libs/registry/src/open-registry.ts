@@ -47,9 +47,13 @@ export async function openRegistry(options: RegistryOptions): Promise<RegistrySe
   try {
     await dataSource.initialize();
     if (options.type === 'postgres') {
-      await ensureSchema(dataSource, options.schema ?? 'public');
+      await withMigrationLock(dataSource, async () => {
+        await ensureSchema(dataSource, options.schema ?? 'public');
+        await dataSource.runMigrations({ transaction: 'all' });
+      });
+    } else {
+      await dataSource.runMigrations({ transaction: 'all' });
     }
-    await dataSource.runMigrations({ transaction: 'all' });
   } catch (error) {
     if (dataSource.isInitialized) {
       await dataSource.destroy();
@@ -58,6 +62,22 @@ export async function openRegistry(options: RegistryOptions): Promise<RegistrySe
   }
 
   return new RegistryService(dataSource);
+}
+
+/** Key of the PostgreSQL advisory lock that serialises migrations of processes starting at once. */
+const MIGRATION_LOCK_KEY = 7_310_422_001;
+
+/** Runs `work` while holding a session-level advisory lock, so only one process migrates at a time. */
+async function withMigrationLock(dataSource: DataSource, work: () => Promise<void>): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await work();
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
 }
 
 function sqliteDataSource(options: SqliteRegistryOptions): DataSource {

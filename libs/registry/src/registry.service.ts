@@ -18,6 +18,17 @@ import type {
 import { RegistryQueries } from './registry-queries';
 import { WriteLock } from './write-lock';
 
+/** PostgreSQL notification channel on which every registry write is announced. */
+const CHANGE_CHANNEL = 'stadtdaten_registry_changed';
+
+/** The part of pg's Client that the change listener uses. */
+interface PgListener {
+  on(event: 'notification' | 'error', listener: () => void): void;
+  connect(): Promise<void>;
+  query(text: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+
 /**
  * Tenants, things, devices and datastreams, read per tenant and changed through catalog
  * documents and datastream patches. Reads of a missing entity return undefined; writes
@@ -28,6 +39,7 @@ export class RegistryService {
   private readonly deviceContexts = new DeviceContextCache();
   private readonly writes = new WriteLock();
   private readonly changeListeners = new Set<() => void>();
+  private stopWatching?: () => void;
 
   constructor(private readonly dataSource: DataSource) {
     this.queries = new RegistryQueries(dataSource.manager);
@@ -143,6 +155,7 @@ export class RegistryService {
 
   /** Closes the database connection; later calls fail. Calling it twice is harmless. */
   async close(): Promise<void> {
+    this.stopWatching?.();
     this.deviceContexts.invalidate();
     await this.writes.idle();
     if (this.dataSource.isInitialized) {
@@ -172,6 +185,9 @@ export class RegistryService {
    * Does nothing on other databases.
    */
   watchExternalChanges(intervalMs: number): () => void {
+    if (this.dataSource.options.type === 'postgres') {
+      return this.listenForChanges();
+    }
     if (this.dataSource.options.type !== 'better-sqlite3') {
       return () => undefined;
     }
@@ -183,7 +199,8 @@ export class RegistryService {
       void this.dataSource.query('PRAGMA data_version').then(
         (rows: { data_version: number }[]) => {
           const version = rows[0]?.data_version;
-          if (lastVersion !== undefined && version !== lastVersion) {
+          // The first reading has nothing to compare with, so it also empties the cache.
+          if (version !== lastVersion) {
             this.deviceContexts.invalidate();
           }
           lastVersion = version;
@@ -196,12 +213,32 @@ export class RegistryService {
     return () => clearInterval(timer);
   }
 
+  /**
+   * Listens on PostgreSQL's channel of registry changes with a connection of its own and
+   * empties the cache on each notification; every write through any instance notifies.
+   */
+  private listenForChanges(): () => void {
+    const driver = this.dataSource.driver as unknown as { postgres: { Client: new (options: object) => PgListener } };
+    const client = new driver.postgres.Client({ connectionString: (this.dataSource.options as { url?: string }).url });
+    client.on('notification', () => this.deviceContexts.invalidate());
+    client.on('error', () => undefined);
+    void client.connect().then(() => client.query(`LISTEN ${CHANGE_CHANNEL}`)).catch(() => undefined);
+
+    const stop = () => void client.end().catch(() => undefined);
+    this.stopWatching = stop;
+
+    return stop;
+  }
+
   /** Runs one write after the previous ones and empties the device context cache afterwards. */
   private async write<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await this.writes.run(work);
     } finally {
       this.deviceContexts.invalidate();
+      if (this.dataSource.options.type === 'postgres' && this.dataSource.isInitialized) {
+        await this.dataSource.query(`NOTIFY ${CHANGE_CHANNEL}`).catch(() => undefined);
+      }
       for (const listener of this.changeListeners) {
         listener();
       }

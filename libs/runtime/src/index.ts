@@ -2,3 +2,4 @@ export * from './runtime.module';
 export * from './http-edge.module';
 export * from './problem.filter';
 export * from './run-service';
+export { EMBEDDED_FILES } from './adapter-factories';

@@ -8,7 +8,11 @@ export const PROBLEMS: Record<string, { status: number; en: string; de: string }
   UNAVAILABLE: { status: 503, en: 'Service unavailable', de: 'Dienst nicht verfügbar' },
   INVALID_CATALOG: { status: 422, en: 'Invalid catalog', de: 'Ungültiger Katalog' },
   PAYLOAD_TOO_LARGE: { status: 413, en: 'Payload too large', de: 'Nutzdaten zu groß' },
-  UNSUPPORTED_FORMAT: { status: 415, en: 'Unsupported payload format', de: 'Nicht unterstütztes Nutzdatenformat' },
+  UNSUPPORTED_FORMAT: {
+    status: 415,
+    en: 'Unsupported payload format',
+    de: 'Nicht unterstütztes Nutzdatenformat',
+  },
   RATE_LIMITED: { status: 429, en: 'Too many requests', de: 'Zu viele Anfragen' },
   INTERNAL: { status: 500, en: 'Internal error', de: 'Interner Fehler' },
 };

@@ -55,7 +55,9 @@ export async function createHttpApp(module: unknown): Promise<NestExpressApplica
   app.disable('x-powered-by');
   app.use('/api/v1/ingest', express.raw({ type: () => true, limit: INGEST_BODY_LIMIT_BYTES }));
   app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
-  app.use(express.text({ limit: JSON_BODY_LIMIT_BYTES, type: ['application/yaml', 'text/yaml', 'text/plain'] }));
+  app.use(
+    express.text({ limit: JSON_BODY_LIMIT_BYTES, type: ['application/yaml', 'text/yaml', 'text/plain'] }),
+  );
   app.enableShutdownHooks();
 
   return app;

@@ -1,12 +1,27 @@
-import { join } from 'node:path';
-import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { BUILTIN_ISSUER, BuiltinIssuer, LocalTokenVerifier, TokenVerifier } from '@stadtdaten/auth';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { BuiltinIssuer, TokenVerifier } from '@stadtdaten/auth';
 import { Clock } from '@stadtdaten/contracts';
-import { RejectionStore, SqliteRejectionStore } from '@stadtdaten/dead-letter';
-import { EventLog, SqliteEventLog } from '@stadtdaten/event-log';
+import { RejectionStore } from '@stadtdaten/dead-letter';
+import { EventLog } from '@stadtdaten/event-log';
+import type { AdapterConfig } from '@stadtdaten/config';
+import {
+  type AdapterContext,
+  createEventLog,
+  createRejectionStore,
+  createTimeSeriesStore,
+  createTokenVerifier,
+  openConfiguredRegistry,
+} from './adapter-factories';
 import { Health, type Logger, Metrics, ProcessLogger, createLogger } from '@stadtdaten/observability';
-import { RegistryService, openRegistry } from '@stadtdaten/registry';
-import { SqliteTimeSeriesStore, TimeSeriesStore } from '@stadtdaten/timeseries';
+import { RegistryService } from '@stadtdaten/registry';
+import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
 /** Settings the runtime needs to create the ports of a process. */
 export class RuntimeOptions {
@@ -25,19 +40,9 @@ export class RuntimeOptions {
   eventLogPollIntervalMs?: number;
   /** Whether to collect Node.js process metrics; off in a worker thread, whose process the main thread already reports. */
   processMetrics?: boolean;
+  /** Which adapter serves each port; the embedded adapters where a setting is absent. */
+  adapters?: Partial<AdapterConfig>;
 }
-
-/** How often the embedded registry looks for commits of other processes, in milliseconds. */
-const REGISTRY_WATCH_INTERVAL_MS = 1000;
-
-/** File names of the embedded adapters under the data directory. */
-export const EMBEDDED_FILES = {
-  eventLog: 'event-log.sqlite',
-  registry: 'registry.sqlite',
-  timeSeries: 'timeseries.sqlite',
-  personalTimeSeries: 'timeseries-personal.sqlite',
-  rejections: 'rejections.sqlite',
-} as const;
 
 /** The time-series store that keeps observations of datastreams classified personal, apart from the others. */
 export abstract class PersonalTimeSeriesStore extends TimeSeriesStore {}
@@ -61,7 +66,12 @@ class PortsLifecycle implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.eventLog.close();
-    await Promise.all([this.store.close(), this.personalStore.close(), this.rejections.close(), this.registry.close()]);
+    await Promise.all([
+      this.store.close(),
+      this.personalStore.close(),
+      this.rejections.close(),
+      this.registry.close(),
+    ]);
     this.logger.root.info('ports closed');
     this.logger.root.flush();
   }
@@ -75,10 +85,21 @@ class PortsLifecycle implements OnApplicationShutdown {
 @Module({})
 export class RuntimeModule {
   static forRoot(options: RuntimeOptions): DynamicModule {
-    const file = (name: string) => join(options.dataDir, name);
     const logger =
       options.logger ??
-      createLogger({ service: options.service, version: options.version, env: options.env, level: options.logLevel });
+      createLogger({
+        service: options.service,
+        version: options.version,
+        env: options.env,
+        level: options.logLevel,
+      });
+    const context: AdapterContext = {
+      service: options.service,
+      dataDir: options.dataDir,
+      logger,
+      adapters: options.adapters ?? {},
+      eventLogPollIntervalMs: options.eventLogPollIntervalMs,
+    };
 
     return {
       module: RuntimeModule,
@@ -88,43 +109,18 @@ export class RuntimeModule {
         { provide: Metrics, useValue: new Metrics({ defaultMetrics: options.processMetrics ?? true }) },
         Health,
         Clock,
-        {
-          provide: EventLog,
-          useFactory: () =>
-            connected(
-              new SqliteEventLog({
-                path: file(EMBEDDED_FILES.eventLog),
-                logger: logger.child({ component: 'event-log' }),
-                pollIntervalMs: options.eventLogPollIntervalMs,
-              }),
-            ),
-        },
-        {
-          provide: TimeSeriesStore,
-          useFactory: () => connected(new SqliteTimeSeriesStore({ path: file(EMBEDDED_FILES.timeSeries) })),
-        },
+        { provide: EventLog, useFactory: () => connected(createEventLog(context)) },
+        { provide: TimeSeriesStore, useFactory: () => connected(createTimeSeriesStore(context, false)) },
         {
           provide: PersonalTimeSeriesStore,
-          useFactory: () => connected(new SqliteTimeSeriesStore({ path: file(EMBEDDED_FILES.personalTimeSeries) })),
+          useFactory: () => connected(createTimeSeriesStore(context, true)),
         },
-        {
-          provide: RejectionStore,
-          useFactory: () => connected(new SqliteRejectionStore({ path: file(EMBEDDED_FILES.rejections) })),
-        },
-        {
-          provide: RegistryService,
-          useFactory: async () => {
-            const registry = await openRegistry({ type: 'sqlite', path: file(EMBEDDED_FILES.registry) });
-            // Catalog changes made by another process on the same data folder reach this cache within a second.
-            registry.watchExternalChanges(REGISTRY_WATCH_INTERVAL_MS);
-
-            return registry;
-          },
-        },
+        { provide: RejectionStore, useFactory: () => connected(createRejectionStore(context)) },
+        { provide: RegistryService, useFactory: () => openConfiguredRegistry(context) },
         { provide: BuiltinIssuer, useFactory: () => BuiltinIssuer.open(options.dataDir) },
         {
           provide: TokenVerifier,
-          useFactory: (issuer: BuiltinIssuer) => new LocalTokenVerifier([issuer.publicJwk], BUILTIN_ISSUER),
+          useFactory: (issuer: BuiltinIssuer) => createTokenVerifier(context, issuer),
           inject: [BuiltinIssuer],
         },
         PortsLifecycle,

@@ -18,11 +18,22 @@ export class AppModule {
           env: config.STADTDATEN_ENV,
           logLevel: config.STADTDATEN_LOG_LEVEL,
           dataDir: config.STADTDATEN_DATA_DIR,
+          adapters: config,
         }),
         HttpEdgeModule,
         IngestModule.register({
           settings: new IngestSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, INGEST_GATEWAY_VERSION),
-          mqtt: { host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
+          mqtt:
+            config.STADTDATEN_MQTT === 'external'
+              ? {
+                  mode: 'external',
+                  url: config.STADTDATEN_MQTT_URL!,
+                  caFile: config.STADTDATEN_MQTT_CA_FILE,
+                  certFile: config.STADTDATEN_MQTT_CERT_FILE,
+                  keyFile: config.STADTDATEN_MQTT_KEY_FILE,
+                  clientId: config.STADTDATEN_MQTT_CLIENT_ID,
+                }
+              : { mode: 'embedded', host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
         }),
       ],
     };

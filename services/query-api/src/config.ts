@@ -1,16 +1,23 @@
-import { commonSettings, embeddedAdapterSettings, httpSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, requireAdapterSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
-export const queryApiConfigSchema = z.object({
-  ...commonSettings,
-  ...embeddedAdapterSettings,
-  ...httpSettings(8080),
-  STADTDATEN_TILE_URL: z
-    .string()
-    .url()
-    .optional()
-    .describe('tile URL template for the dashboard map, e.g. https://tiles.example/{z}/{x}/{y}.png; unset draws the city outline only'),
-  STADTDATEN_DASHBOARD_TENANT: z.string().default('darmstadt').describe('tenant the public dashboard shows'),
-});
+export const queryApiConfigSchema = z
+  .object({
+    ...commonSettings,
+    ...adapterSettings,
+    ...httpSettings(8080),
+    STADTDATEN_TILE_URL: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        'tile URL template for the dashboard map, e.g. https://tiles.example/{z}/{x}/{y}.png; unset draws the city outline only',
+      ),
+    STADTDATEN_DASHBOARD_TENANT: z
+      .string()
+      .default('darmstadt')
+      .describe('tenant the public dashboard shows'),
+  })
+  .superRefine(requireAdapterSettings);
 
 export type QueryApiConfig = z.infer<typeof queryApiConfigSchema>;

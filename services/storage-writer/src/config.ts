@@ -1,10 +1,12 @@
-import { commonSettings, embeddedAdapterSettings, httpSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, requireAdapterSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
-export const storageWriterConfigSchema = z.object({
-  ...commonSettings,
-  ...embeddedAdapterSettings,
-  ...httpSettings(8083),
-});
+export const storageWriterConfigSchema = z
+  .object({
+    ...commonSettings,
+    ...adapterSettings,
+    ...httpSettings(8083),
+  })
+  .superRefine(requireAdapterSettings);
 
 export type StorageWriterConfig = z.infer<typeof storageWriterConfigSchema>;

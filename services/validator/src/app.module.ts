@@ -18,6 +18,7 @@ export class AppModule {
           env: config.STADTDATEN_ENV,
           logLevel: config.STADTDATEN_LOG_LEVEL,
           dataDir: config.STADTDATEN_DATA_DIR,
+          adapters: config,
         }),
         HttpEdgeModule,
         ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, VALIDATOR_VERSION)),

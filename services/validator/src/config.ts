@@ -1,16 +1,18 @@
-import { commonSettings, embeddedAdapterSettings, httpSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, requireAdapterSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
-export const validatorConfigSchema = z.object({
-  ...commonSettings,
-  ...embeddedAdapterSettings,
-  ...httpSettings(8082),
-  STADTDATEN_MAX_PAYLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(262_144)
-    .describe('largest accepted payload in bytes; larger ones go to the dead letter'),
-});
+export const validatorConfigSchema = z
+  .object({
+    ...commonSettings,
+    ...adapterSettings,
+    ...httpSettings(8082),
+    STADTDATEN_MAX_PAYLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(262_144)
+      .describe('largest accepted payload in bytes; larger ones go to the dead letter'),
+  })
+  .superRefine(requireAdapterSettings);
 
 export type ValidatorConfig = z.infer<typeof validatorConfigSchema>;

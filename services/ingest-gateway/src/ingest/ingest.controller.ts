@@ -20,7 +20,10 @@ export class IngestController {
     @Query('format') format?: string,
   ) {
     if (!deviceId) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'query parameter "device" is missing: name the sending device');
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        'query parameter "device" is missing: name the sending device',
+      );
     }
     if (format !== undefined && !FORMAT_NAMES.includes(format)) {
       throw new AppError(

@@ -1,15 +1,44 @@
 import { Module } from '@nestjs/common';
 import { TokenVerifier } from '@stadtdaten/auth';
-import { AedesBroker, MqttIngress } from '@stadtdaten/mqtt';
+import { readFileSync } from 'node:fs';
+import { AedesBroker, ExternalBrokerIngress, MqttIngress } from '@stadtdaten/mqtt';
 import { ProcessLogger } from '@stadtdaten/observability';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { IngestSettings } from './ingest-settings';
 import { MqttIngestConsumer } from './mqtt-ingest.consumer';
 
+/** The MQTT edge: the embedded broker, or a client of an external broker with a client certificate. */
+export type MqttEdgeOptions =
+  | { mode: 'embedded'; host: string; port: number }
+  | { mode: 'external'; url: string; caFile?: string; certFile?: string; keyFile?: string; clientId: string };
+
 export interface IngestModuleOptions {
   settings: IngestSettings;
-  mqtt: { host: string; port: number };
+  mqtt: MqttEdgeOptions | { host: string; port: number };
+}
+
+function createMqttIngress(
+  options: IngestModuleOptions['mqtt'],
+  verifier: TokenVerifier,
+  logger: ProcessLogger,
+): MqttIngress {
+  const log = logger.child({ component: 'mqtt' });
+  if ('mode' in options && options.mode === 'external') {
+    const read = (file?: string) => (file === undefined ? undefined : readFileSync(file));
+
+    return new ExternalBrokerIngress({
+      url: options.url,
+      ca: read(options.caFile),
+      cert: read(options.certFile),
+      key: read(options.keyFile),
+      clientId: options.clientId,
+      logger: log,
+    });
+  }
+  const { host, port } = options as { host: string; port: number };
+
+  return new AedesBroker({ host, port, verifier, logger: log });
 }
 
 /** MQTT and HTTP ingest into the raw topics; needs RuntimeModule. */
@@ -25,7 +54,7 @@ export class IngestModule {
         {
           provide: MqttIngress,
           useFactory: (verifier: TokenVerifier, logger: ProcessLogger) =>
-            new AedesBroker({ ...options.mqtt, verifier, logger: logger.child({ component: 'mqtt-broker' }) }),
+            createMqttIngress(options.mqtt, verifier, logger),
           inject: [TokenVerifier, ProcessLogger],
         },
         IngestService,

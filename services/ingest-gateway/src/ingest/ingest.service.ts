@@ -101,7 +101,13 @@ export class IngestService {
     if (this.knownTenants.has(tenant)) {
       return;
     }
-    const kinds = [TopicKind.RAW, TopicKind.OBSERVATIONS, TopicKind.PERSONAL, TopicKind.DERIVED, TopicKind.REJECTED];
+    const kinds = [
+      TopicKind.RAW,
+      TopicKind.OBSERVATIONS,
+      TopicKind.PERSONAL,
+      TopicKind.DERIVED,
+      TopicKind.REJECTED,
+    ];
     await this.eventLog.ensureTopics(kinds.map((kind) => topicName(tenant, kind)));
     this.knownTenants.add(tenant);
   }

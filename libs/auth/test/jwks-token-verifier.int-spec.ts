@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROLES } from '@stadtdaten/contracts';
+import pino from 'pino';
+import { JwksTokenVerifier, TOKEN_AUDIENCE } from '@stadtdaten/auth';
+
+const issuer = process.env.STADTDATEN_OIDC_ISSUER;
+const audience = process.env.STADTDATEN_OIDC_AUDIENCE ?? TOKEN_AUDIENCE;
+const REALM_FILE = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'tools',
+  'dev-services',
+  'keycloak',
+  'realm-stadtdaten.json',
+);
+
+interface RealmUser {
+  username: string;
+  credentials?: Array<{ type: string; value: string }>;
+  realmRoles?: string[];
+  attributes?: Record<string, string[]>;
+}
+
+interface RealmClient {
+  clientId: string;
+  publicClient?: boolean;
+  directAccessGrantsEnabled?: boolean;
+}
+
+interface RealmExport {
+  clients: RealmClient[];
+  users: RealmUser[];
+}
+
+interface TestUser {
+  username: string;
+  password: string;
+  tenant: string;
+  roles: string[];
+}
+
+/** Reads the public password-grant client and the users that have a tenant from the test realm. */
+function readTestRealm(): { clientId: string; users: TestUser[] } {
+  const realm = JSON.parse(readFileSync(REALM_FILE, 'utf8')) as RealmExport;
+  const client = realm.clients.find(
+    (candidate) => candidate.publicClient && candidate.directAccessGrantsEnabled,
+  );
+  if (client === undefined) {
+    throw new Error(`${REALM_FILE} has no public client with direct access grants for the password grant`);
+  }
+  // NOTE: users without a tenant attribute (the platform operator) are left out, because
+  // principalFromClaims rejects every token without a tenant claim.
+  const users = realm.users.flatMap((user): TestUser[] => {
+    const password = user.credentials?.find((credential) => credential.type === 'password')?.value;
+    const tenant = user.attributes?.tenant?.[0];
+    if (password === undefined || tenant === undefined) {
+      return [];
+    }
+    const roles = (user.realmRoles ?? []).filter((role) => (ROLES as readonly string[]).includes(role));
+
+    return [{ username: user.username, password, tenant, roles }];
+  });
+
+  return { clientId: client.clientId, users };
+}
+
+async function passwordGrant(clientId: string, user: TestUser): Promise<string> {
+  const response = await fetch(`${issuer}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: clientId,
+      username: user.username,
+      password: user.password,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json()) as { access_token?: string; error_description?: string };
+  if (!response.ok || body.access_token === undefined) {
+    throw new Error(
+      `password grant for ${user.username} failed with ${response.status}: ${body.error_description}`,
+    );
+  }
+
+  return body.access_token;
+}
+
+function skipReason(): string | undefined {
+  if (!issuer) {
+    return 'STADTDATEN_OIDC_ISSUER is unset; npm test sets it after starting the dev services';
+  }
+  if (!existsSync(REALM_FILE)) {
+    return `${REALM_FILE} is missing, so the test users are unknown`;
+  }
+
+  return undefined;
+}
+
+const reason = skipReason();
+const describeWithKeycloak =
+  reason === undefined
+    ? describe
+    : (name: string, body: () => void) => describe.skip(`${name}: ${reason}`, body);
+
+describeWithKeycloak(`${JwksTokenVerifier.name} against Keycloak`, () => {
+  const realm = reason === undefined ? readTestRealm() : { clientId: '', users: [] };
+  let sut: JwksTokenVerifier;
+
+  beforeAll(() => {
+    sut = new JwksTokenVerifier({ issuer: issuer as string, audience, logger: pino({ level: 'silent' }) });
+  });
+
+  it('has test users with a tenant', () => {
+    expect(realm.users.length).toBeGreaterThan(0);
+  });
+
+  for (const user of realm.users) {
+    it(`verifies the token of ${user.username}`, async () => {
+      const principal = await sut.verify(await passwordGrant(realm.clientId, user));
+
+      expect(principal.tenant).toBe(user.tenant);
+      expect([...principal.roles].sort()).toEqual([...user.roles].sort());
+      expect(principal.subject).toBe(user.username);
+    });
+  }
+
+  it('rejects a token with one changed byte', async () => {
+    const token = await passwordGrant(realm.clientId, realm.users[0]);
+    const [header, payload, signature] = token.split('.');
+    const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+
+    await expect(sut.verify(`${header}.${payload}.${flipped}`)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+  });
+});

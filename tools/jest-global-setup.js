@@ -1,0 +1,27 @@
+/**
+ * Starts the local Kafka, Mosquitto, InfluxDB, PostgreSQL and Keycloak before the test run
+ * (tools/dev-services) and hands their addresses to the suites as STADTDATEN_* variables.
+ * STADTDATEN_DEV_SERVICES=off skips this; the production adapters' suites are then skipped.
+ */
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+
+const SCRIPT = join(__dirname, 'dev-services', 'dev-services.mjs');
+
+function devServices(args, options = {}) {
+  return execFileSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', ...options });
+}
+
+module.exports = async function globalSetup() {
+  if (process.env.STADTDATEN_DEV_SERVICES === 'off') {
+    return;
+  }
+  const before = JSON.parse(devServices(['status', '--json']));
+  const wasRunning = before.every((service) => service.running);
+  devServices(['up'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const env = JSON.parse(devServices(['env', '--json']));
+  for (const [name, value] of Object.entries(env)) {
+    process.env[name] ??= value;
+  }
+  process.env.STADTDATEN_DEV_SERVICES_STARTED = wasRunning ? 'no' : 'yes';
+};
