@@ -12,7 +12,7 @@ import { TokenVerifier } from './token-verifier.port';
 const OPTIONAL_AUTH = 'stadtdaten:optional-auth';
 const REQUIRED_ROLES = 'stadtdaten:roles';
 
-/** The route also answers without a token (for public data); a token that is sent must be valid. */
+/** Marks a route that also responds without a token (for public data); a token that is sent must be valid. */
 export const OptionalAuth = () => SetMetadata(OPTIONAL_AUTH, true);
 
 /** The caller needs at least one of these roles (platform-admin always passes). */
@@ -59,7 +59,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** Throws FORBIDDEN unless the principal holds one of the roles (platform-admin always passes). */
+/** Throws FORBIDDEN unless the principal has one of the roles (platform-admin always passes). */
 export function requireRoles(principal: Principal, roles: readonly Role[]): void {
   if (roles.length === 0 || principal.roles.includes('platform-admin')) {
     return;

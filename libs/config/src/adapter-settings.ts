@@ -6,9 +6,9 @@ const csv = z
   .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''));
 
 /**
- * Which adapter serves each port, and how to reach the production systems. The embedded
- * adapters are the default; each production adapter needs its connection settings, and a
- * missing one is reported by name.
+ * Settings of the adapter choice per port and of the connections to the production
+ * systems. The embedded adapters are the default. Each production adapter needs its
+ * connection settings, and a missing one is reported by name.
  */
 export const adapterSettings = {
   STADTDATEN_EVENT_LOG: z.enum(['sqlite', 'kafka']).default('sqlite').describe('event log adapter: sqlite (embedded) or kafka'),

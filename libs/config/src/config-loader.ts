@@ -55,7 +55,7 @@ export function maskSecrets<T extends z.ZodObject>(schema: T, config: Readonly<R
   return masked;
 }
 
-/** A boolean environment variable: true/false, 1/0, yes/no. */
+/** Builds the schema of a boolean environment variable: true/false, 1/0, yes/no. */
 export function booleanSetting(defaultValue: boolean) {
   return z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -63,7 +63,7 @@ export function booleanSetting(defaultValue: boolean) {
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 }
 
-/** A TCP port number. */
+/** Builds the schema of a TCP port number. */
 export function portSetting(defaultValue: number) {
   return z.coerce.number().int().min(0).max(65535).default(defaultValue);
 }

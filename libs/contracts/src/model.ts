@@ -22,7 +22,7 @@ export interface ValueSchema {
   max?: number;
 }
 
-/** What the validator needs to know about one datastream of a device. */
+/** Facts about one datastream of a device, as the validator uses them. */
 export interface DatastreamBinding {
   datastreamId: string;
   thingId: string;
@@ -38,7 +38,7 @@ export interface DatastreamBinding {
   retired: boolean;
 }
 
-/** What the validator needs to know about one device. */
+/** Facts about one device, as the validator uses them. */
 export interface DeviceContext {
   tenant: string;
   deviceId: string;
@@ -81,7 +81,7 @@ export const ROLES = ['platform-admin', 'tenant-admin', 'analyst', 'device', 'pe
 
 export type Role = (typeof ROLES)[number];
 
-/** The authenticated caller, as every service sees it after the auth guard. */
+/** The authenticated caller, as the auth guard passes it to every service. */
 export interface Principal {
   subject: string;
   tenant: string;

@@ -1,4 +1,4 @@
-/** Where an MQTT topic says a payload comes from. */
+/** Tenant, device and format that an MQTT topic names. */
 export interface IngestTopic {
   /** Tenant named by the topic, where the layout has one; it must match the client's tenant. */
   tenant?: string;

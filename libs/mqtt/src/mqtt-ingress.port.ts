@@ -12,8 +12,8 @@ export interface InboundMqttMessage {
 
 /**
  * Handles one inbound message. The broker acknowledges a QoS 1 PUBLISH only after the
- * promise resolves, so a resolved promise must mean the message is durable; a rejected
- * promise leaves the message unacknowledged so the client sends it again.
+ * promise resolves, so a resolved promise must mean the message is durable. A rejected
+ * promise leaves the message unacknowledged, and the client sends it again.
  */
 export type InboundHandler = (message: InboundMqttMessage) => Promise<void>;
 

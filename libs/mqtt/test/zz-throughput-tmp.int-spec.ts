@@ -10,7 +10,7 @@ it('measures', async () => {
   const out = execFileSync(process.execPath, [join(__dirname, '../../../tools/dev-services/dev-services.mjs'), 'cert', 'darmstadt', 'int-test-sensor'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const f = (k: string) => readFileSync(new RegExp(`^${k}=(.+)$`, 'm').exec(out)![1]);
   const topic = `stadtdaten/darmstadt/int-test-sensor/up/bench${Date.now()}`;
-  const N = 3000;
+  const N = Number(process.env.BENCH_N);
   let handled = 0;
   let done: () => void = () => undefined;
   const all = new Promise<void>((r) => (done = r));
@@ -20,9 +20,10 @@ it('measures', async () => {
   const t0 = Date.now();
   await Promise.all(Array.from({ length: N }, (_, i) => dev.publishAsync(topic, `m${i}`, { qos: 1 })));
   const tPub = Date.now();
-  await all;
+  const deadline = Date.now() + 20000;
+  while (handled < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const t1 = Date.now();
-  console.log(`published ${N} in ${tPub - t0} ms; handled all after ${t1 - t0} ms => ${Math.round((N * 1000) / (t1 - t0))} msg/s; stats ${JSON.stringify(gw.stats)}`);
+  console.log(`published ${N} in ${tPub - t0} ms; handled ${handled} after ${t1 - t0} ms => ${Math.round((handled * 1000) / (t1 - t0))} msg/s; stats ${JSON.stringify(gw.stats)}`);
   await dev.endAsync();
   await gw.close();
 });

@@ -84,7 +84,7 @@ export class Metrics {
     this.snapshots.set(source, snapshot);
   }
 
-  /** The Prometheus text of this registry merged with every snapshot. */
+  /** Returns the Prometheus text of this registry merged with every snapshot. */
   async text(): Promise<string> {
     if (this.snapshots.size === 0) {
       return this.registry.metrics();

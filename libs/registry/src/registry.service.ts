@@ -165,8 +165,8 @@ export class RegistryService {
 
   /**
    * Registers a listener that is called after every write through this instance, so that
-   * other instances on the same database (in another thread or process) can be told to
-   * empty their caches. Returns a function that removes the listener.
+   * other instances on the same database (in another thread or process) can be notified
+   * to empty their caches. Returns a function that removes the listener.
    */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
@@ -215,7 +215,7 @@ export class RegistryService {
 
   /**
    * Listens on PostgreSQL's channel of registry changes with a connection of its own and
-   * empties the cache on each notification; every write through any instance notifies.
+   * empties the cache on each notification. Every write through any instance sends one.
    */
   private listenForChanges(): () => void {
     const driver = this.dataSource.driver as unknown as { postgres: { Client: new (options: object) => PgListener } };

@@ -22,7 +22,7 @@ export const EMBEDDED_FILES = {
   rejections: 'rejections.sqlite',
 } as const;
 
-/** What the adapter factories need: the process's settings and its adapter choice. */
+/** Settings of the process and its adapter choice, as the adapter factories take them. */
 export interface AdapterContext {
   service: string;
   dataDir: string;

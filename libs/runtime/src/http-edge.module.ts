@@ -4,7 +4,7 @@ import { AuthGuard } from '@stadtdaten/auth';
 import { HealthController } from './health.controller';
 import { ProblemFilter } from './problem.filter';
 
-/** What every HTTP-facing service shares: the auth guard, problem+json errors, health and metrics. */
+/** Parts every HTTP-facing service shares: the auth guard, problem+json errors, health and metrics. */
 @Module({
   controllers: [HealthController],
   providers: [

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { GERMAN_HINTS, PROBLEMS, preferredLanguage } from './problem-messages';
 
 /**
- * Maps every error of an HTTP route to an RFC 9457 problem+json answer with a German or
+ * Maps every error of an HTTP route to an RFC 9457 problem+json response with a German or
  * English title (Accept-Language, German by default). Unknown errors become a generic 500
  * whose detail is logged once, here.
  */

@@ -34,13 +34,13 @@ export class RuntimeOptions {
   /** A root logger to share, as the all-in-one runner does; created from the settings otherwise. */
   logger?: Logger;
   /**
-   * How often the embedded event log looks for records appended by another thread or
-   * process, in milliseconds; appends in the same thread wake consumers at once.
+   * Interval in milliseconds at which the embedded event log looks for records that another
+   * thread or process appended. Appends in the same thread wake consumers at once.
    */
   eventLogPollIntervalMs?: number;
   /** Whether to collect Node.js process metrics; off in a worker thread, whose process the main thread already reports. */
   processMetrics?: boolean;
-  /** Which adapter serves each port; the embedded adapters where a setting is absent. */
+  /** Adapter choice per port; the embedded adapter serves a port whose setting is absent. */
   adapters?: Partial<AdapterConfig>;
 }
 

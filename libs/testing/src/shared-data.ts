@@ -25,7 +25,7 @@ export function samplePath(...parts: string[]): string | undefined {
 
 /**
  * `describe` for suites that need the sample data: where the folder is absent the suite
- * is skipped with a message that says why.
+ * is skipped with a message that gives the reason.
  */
 export function describeWithSamples(name: string, body: (dir: string) => void): void {
   const dir = sampleDataDir();

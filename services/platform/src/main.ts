@@ -164,7 +164,7 @@ async function applyCatalog(text: string, file: string, options: { dataDir: stri
   if (response !== undefined) {
     const body = (await response.json()) as { detail?: string } & Awaited<ReturnType<typeof applyDirectly>>;
     if (!response.ok) {
-      throw new AppError('INVALID_CATALOG', body.detail ?? `platform answered ${response.status}`);
+      throw new AppError('INVALID_CATALOG', body.detail ?? `platform responded with status ${response.status}`);
     }
 
     return body;
@@ -173,7 +173,7 @@ async function applyCatalog(text: string, file: string, options: { dataDir: stri
   return applyDirectly(text, file, dataDir, options.dryRun);
 }
 
-/** Applies the catalog to the data folder's registry file when no platform answers. */
+/** Applies the catalog to the data folder's registry file when no platform responds. */
 async function applyDirectly(text: string, file: string, dataDir: string, dryRun?: boolean) {
   const registry = await openRegistry({ type: 'sqlite', path: resolve(dataDir, EMBEDDED_FILES.registry) });
   try {

@@ -54,8 +54,8 @@ function codecsByLine(dir: string, folder: string): string[] {
 }
 
 /**
- * The Things Stack uplinks, with the device id prefixed by the device model: the samples
- * reuse the anonymised id eui-1000000000000001 for seven different models.
+ * Reads The Things Stack uplinks and prefixes each device id with its device model,
+ * because the samples reuse the anonymised id eui-1000000000000001 for seven models.
  */
 export function ttnInput(dir: string): { input: SampleInput; devices: object[] } {
   const codecs = codecsByLine(dir, 'lorawan-ttn-v3');
@@ -107,7 +107,7 @@ export function chirpstackInput(dir: string): { input: SampleInput; devices: obj
   };
 }
 
-/** The SenML examples of RFC 8428, each sent as the device its base name names. */
+/** Reads the SenML examples of RFC 8428, each sent as the device that its base name names. */
 export function senmlInputs(dir: string): SampleInput[] {
   const examples: [string, string, boolean][] = [
     ['ex1', 'urn:dev:ow:10e2073a01080063', false],
@@ -126,7 +126,7 @@ export function senmlInputs(dir: string): SampleInput[] {
   });
 }
 
-/** The sensor.community archive CSVs (one JSON reading per row) and the airRohr push. */
+/** Reads the sensor.community archive CSVs (one JSON reading per row) and the airRohr push. */
 export function sensorCommunityInputs(dir: string): SampleInput[] {
   const csv = ['2018-10-28_sds011_sensor_15092.csv', '2018-10-29_sds011_sensor_15092.csv'].map((file) => {
     const plan = planReplay(readFileSync(join(dir, 'sensor-community', file), 'utf8'), {

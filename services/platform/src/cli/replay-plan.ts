@@ -43,8 +43,9 @@ export function planReplay(text: string, options: PlanOptions): ReplayPlan {
 }
 
 /**
- * A file that is one JSON document (a pretty-printed object or array) is sent as one
- * message; anything else is read as JSON lines, one message per line.
+ * Returns a file that is one JSON document (a pretty-printed object or array) compacted,
+ * so it is sent as one message. Returns undefined for anything else, which is read as
+ * JSON lines, one message per line.
  */
 function wholeJsonDocument(text: string): string | undefined {
   if (!text.includes('\n') || text.trim() === '') {

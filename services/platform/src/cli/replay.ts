@@ -28,7 +28,7 @@ export async function replayMessages(messages: PlannedMessage[], options: Replay
     reconnectPeriod: 0,
   }).catch((error: Error & { code?: string }) => {
     if (error.code === 'ECONNREFUSED') {
-      throw new Error(`no MQTT broker answered at ${options.mqttUrl}; start the platform or pass its address with --mqtt-url`);
+      throw new Error(`no MQTT broker responded at ${options.mqttUrl}; start the platform or pass its address with --mqtt-url`);
     }
     throw error;
   });

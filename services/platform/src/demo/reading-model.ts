@@ -16,7 +16,7 @@ function localHour(timeMs: number): number {
   return hour + minute / 60;
 }
 
-/** A repeatable pseudo-random number in [0, 1) from a seed string and a time step. */
+/** Returns a repeatable pseudo-random number in [0, 1) from a seed string and a time step. */
 function noise(seed: string, step: number): number {
   let hash = 2166136261 ^ step;
   for (let i = 0; i < seed.length; i++) {
@@ -45,9 +45,9 @@ const PROFILES: [RegExp, Profile][] = [
 ];
 
 /**
- * A plausible value for a simulated datastream at a time: parking garages fill up during
- * the day, pollution and bike counts peak at the rush hours, a glass container fills over
- * about ten days; values stay within the datastream's value range.
+ * Returns a plausible value for a simulated datastream at a time. Parking garages fill up
+ * during the day, pollution and bike counts peak at the rush hours, and a glass container
+ * fills over about ten days. Values stay within the datastream's value range.
  * `capacity` is the parking garage's number of spaces.
  */
 export function simulatedValue(binding: DatastreamBinding, timeMs: number, capacity = 500): number {

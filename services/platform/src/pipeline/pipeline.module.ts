@@ -3,7 +3,7 @@ import { RuntimeModule } from '@stadtdaten/runtime';
 import { StorageModule } from '@stadtdaten/storage-writer';
 import { ValidationModule, ValidatorSettings } from '@stadtdaten/validator';
 
-/** What the pipeline worker thread receives from the main thread. */
+/** Settings the pipeline worker thread receives from the main thread. */
 export interface PipelineWorkerData {
   dataDir: string;
   env: string;

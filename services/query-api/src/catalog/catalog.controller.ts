@@ -73,7 +73,7 @@ export class CatalogController {
   }
 }
 
-/** Every tenant id a catalog document names, so a tenant admin can change only their own tenant. */
+/** Lists every tenant id a catalog document names, so a tenant admin can change only their own tenant. */
 function tenantsNamedIn(document: unknown): string[] {
   if (typeof document !== 'object' || document === null) {
     throw new AppError(ErrorCode.INVALID_CATALOG, 'catalog must be a YAML or JSON object');

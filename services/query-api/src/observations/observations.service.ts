@@ -39,7 +39,7 @@ export class ObservationsService {
     });
   }
 
-  /** Yields the range page by page, oldest first, so an export never holds the range in memory. */
+  /** Yields the range page by page, oldest first, so an export never keeps the whole range in memory. */
   async *pages(datastream: DatastreamDto, fromMs: number, toMs: number): AsyncGenerator<StoredObservation[]> {
     let cursor = fromMs;
     for (;;) {

@@ -7,7 +7,7 @@ const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'strin
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const publicRead = [{}, { bearer: [] }];
 
-/** The OpenAPI 3.1 description of the REST API under /api/v1. */
+/** Builds the OpenAPI 3.1 description of the REST API under /api/v1. */
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: '3.1.0',

@@ -4,10 +4,10 @@ import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import { type DatastreamDto, RegistryService } from '@stadtdaten/registry';
 
 /**
- * Decides which datastreams a caller may read: anonymous callers and callers of other
- * tenants see public datastreams only; a tenant's own callers see public and internal
- * ones; personal datastreams need the personal-data-reader role as well. A datastream the
- * caller may not read answers 404, so its existence does not leak.
+ * Decides which datastreams a caller may read. Anonymous callers and callers of other
+ * tenants see public datastreams only. A tenant's own callers see public and internal
+ * ones, and personal datastreams need the personal-data-reader role as well. A datastream
+ * the caller may not read returns 404, so its existence does not leak.
  */
 @Injectable()
 export class VisibilityService {
