@@ -31,7 +31,7 @@ const DEFAULT_COOLDOWN_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_CACHE_MAX_AGE_MS = 600_000;
 
-/** Keycloak sets `typ` to `Bearer` in access tokens and to `ID` or `Refresh` in the other token types. */
+/** Keycloak (26) sets the `typ` claim to `Bearer` in access tokens, `ID` in ID tokens and `Refresh` in refresh tokens. */
 const ACCESS_TOKEN_TYPE = 'Bearer';
 
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
@@ -105,7 +105,7 @@ export class JwksTokenVerifier extends TokenVerifier {
   }
 
   /**
-   * Turns failures to load the key set (network, timeout, non-200 answer, malformed JSON) into a
+   * Turns failures to load the key set (network, timeout, non-200 response, malformed JSON) into a
    * retriable UNAVAILABLE, because they are the provider's fault and not the token's. Errors about
    * the token's key id pass through unchanged.
    */

@@ -8,7 +8,7 @@ export interface VerificationExpectations {
   audience: string;
 }
 
-/** Longest token-supplied value quoted in an error message, in characters. */
+/** Maximum length of a token-supplied value quoted in an error message, in characters. */
 const MAX_QUOTED_LENGTH = 80;
 
 /**

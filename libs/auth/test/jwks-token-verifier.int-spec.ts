@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES } from '@stadtdaten/contracts';
 import pino from 'pino';
-import { JwksTokenVerifier, TOKEN_AUDIENCE } from '@stadtdaten/auth';
+import { JwksTokenVerifier, PLATFORM_TENANT, TOKEN_AUDIENCE } from '@stadtdaten/auth';
 
 const issuer = process.env.STADTDATEN_OIDC_ISSUER;
 const audience = process.env.STADTDATEN_OIDC_AUDIENCE ?? TOKEN_AUDIENCE;
@@ -42,7 +42,10 @@ interface TestUser {
   roles: string[];
 }
 
-/** Reads the public password-grant client and the users that have a tenant from the test realm. */
+/**
+ * Reads the public password-grant client and the users with a password from the test realm. A user
+ * without a tenant attribute is expected in the platform tenant when it has the platform-admin role.
+ */
 function readTestRealm(): { clientId: string; users: TestUser[] } {
   const realm = JSON.parse(readFileSync(REALM_FILE, 'utf8')) as RealmExport;
   const client = realm.clients.find(
@@ -51,15 +54,14 @@ function readTestRealm(): { clientId: string; users: TestUser[] } {
   if (client === undefined) {
     throw new Error(`${REALM_FILE} has no public client with direct access grants for the password grant`);
   }
-  // NOTE: users without a tenant attribute (the platform operator) are left out, because
-  // principalFromClaims rejects every token without a tenant claim.
   const users = realm.users.flatMap((user): TestUser[] => {
     const password = user.credentials?.find((credential) => credential.type === 'password')?.value;
-    const tenant = user.attributes?.tenant?.[0];
+    const roles = (user.realmRoles ?? []).filter((role) => (ROLES as readonly string[]).includes(role));
+    const tenant =
+      user.attributes?.tenant?.[0] ?? (roles.includes('platform-admin') ? PLATFORM_TENANT : undefined);
     if (password === undefined || tenant === undefined) {
       return [];
     }
-    const roles = (user.realmRoles ?? []).filter((role) => (ROLES as readonly string[]).includes(role));
 
     return [{ username: user.username, password, tenant, roles }];
   });
@@ -67,7 +69,14 @@ function readTestRealm(): { clientId: string; users: TestUser[] } {
   return { clientId: client.clientId, users };
 }
 
-async function passwordGrant(clientId: string, user: TestUser): Promise<string> {
+interface TokenResponse {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+}
+
+/** Requests tokens with the OAuth 2.0 password grant; `scope=openid` adds an ID token. */
+async function passwordGrant(clientId: string, user: TestUser): Promise<TokenResponse> {
   const response = await fetch(`${issuer}/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -76,17 +85,18 @@ async function passwordGrant(clientId: string, user: TestUser): Promise<string> 
       client_id: clientId,
       username: user.username,
       password: user.password,
+      scope: 'openid',
     }),
     signal: AbortSignal.timeout(10_000),
   });
-  const body = (await response.json()) as { access_token?: string; error_description?: string };
+  const body = (await response.json()) as Partial<TokenResponse> & { error_description?: string };
   if (!response.ok || body.access_token === undefined) {
     throw new Error(
       `password grant for ${user.username} failed with ${response.status}: ${body.error_description}`,
     );
   }
 
-  return body.access_token;
+  return body as TokenResponse;
 }
 
 function skipReason(): string | undefined {
@@ -114,13 +124,14 @@ describeWithKeycloak(`${JwksTokenVerifier.name} against Keycloak`, () => {
     sut = new JwksTokenVerifier({ issuer: issuer as string, audience, logger: pino({ level: 'silent' }) });
   });
 
-  it('has test users with a tenant', () => {
+  it('has test users', () => {
     expect(realm.users.length).toBeGreaterThan(0);
   });
 
   for (const user of realm.users) {
     it(`verifies the token of ${user.username}`, async () => {
-      const principal = await sut.verify(await passwordGrant(realm.clientId, user));
+      const tokens = await passwordGrant(realm.clientId, user);
+      const principal = await sut.verify(tokens.access_token);
 
       expect(principal.tenant).toBe(user.tenant);
       expect([...principal.roles].sort()).toEqual([...user.roles].sort());
@@ -129,12 +140,29 @@ describeWithKeycloak(`${JwksTokenVerifier.name} against Keycloak`, () => {
   }
 
   it('rejects a token with one changed byte', async () => {
-    const token = await passwordGrant(realm.clientId, realm.users[0]);
+    const { access_token: token } = await passwordGrant(realm.clientId, realm.users[0]);
     const [header, payload, signature] = token.split('.');
     const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
 
     await expect(sut.verify(`${header}.${payload}.${flipped}`)).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('rejects the ID token', async () => {
+    const { id_token: idToken } = await passwordGrant(realm.clientId, realm.users[0]);
+    expect(idToken).toBeDefined();
+
+    await expect(sut.verify(idToken as string)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('rejects the refresh token', async () => {
+    const { refresh_token: refreshToken } = await passwordGrant(realm.clientId, realm.users[0]);
+    expect(refreshToken).toBeDefined();
+
+    await expect(sut.verify(refreshToken as string)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/algorithm "HS\d+" is not accepted/),
     });
   });
 });

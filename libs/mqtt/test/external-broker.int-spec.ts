@@ -365,7 +365,7 @@ describeWithBroker(ExternalBrokerIngress.name, () => {
   });
 
   // TODO: enable once the dev-services ACL lets the gateway write; it grants the gateway only
-  // "topic read #", so Mosquitto answers this publish with "Not authorized".
+  // "topic read #", so Mosquitto rejects this publish with "Not authorized".
   it.skip('publishes through its connection', async () => {
     const sut = await startGateway(makeOptions(), new MessageQueue());
     const sensor = await device(darmstadtTls);
