@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { SECRET, booleanSetting } from './config-loader';
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
 
 /**
  * Settings of the adapter choice per port and of the connections to the production
@@ -11,10 +14,18 @@ const csv = z
  * connection settings, and a missing one is reported by name.
  */
 export const adapterSettings = {
-  STADTDATEN_EVENT_LOG: z.enum(['sqlite', 'kafka']).default('sqlite').describe('event log adapter: sqlite (embedded) or kafka'),
+  STADTDATEN_EVENT_LOG: z
+    .enum(['sqlite', 'kafka'])
+    .default('sqlite')
+    .describe('event log adapter: sqlite (embedded) or kafka'),
   STADTDATEN_KAFKA_BROKERS: csv.optional().describe('Kafka bootstrap brokers, comma-separated host:port'),
   STADTDATEN_KAFKA_CLIENT_ID: z.string().default('stadtdaten').describe('Kafka client id prefix'),
-  STADTDATEN_KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3).describe('partitions of each topic the platform creates'),
+  STADTDATEN_KAFKA_PARTITIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3)
+    .describe('partitions of each topic the platform creates'),
   STADTDATEN_KAFKA_REPLICATION_FACTOR: z.coerce
     .number()
     .int()
@@ -22,35 +33,87 @@ export const adapterSettings = {
     .default(1)
     .describe('replication factor of each topic the platform creates (3 on a production cluster)'),
 
-  STADTDATEN_TIMESERIES: z.enum(['sqlite', 'influxdb']).default('sqlite').describe('time-series store: sqlite (embedded) or influxdb'),
-  STADTDATEN_INFLUXDB_URL: z.string().url().optional().describe('InfluxDB base URL of the v1-compatible API, e.g. http://127.0.0.1:8086'),
+  STADTDATEN_TIMESERIES: z
+    .enum(['sqlite', 'influxdb'])
+    .default('sqlite')
+    .describe('time-series store: sqlite (embedded) or influxdb'),
+  STADTDATEN_INFLUXDB_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('InfluxDB base URL of the v1-compatible API, e.g. http://127.0.0.1:8086'),
   STADTDATEN_INFLUXDB_USERNAME: z.string().optional().describe('InfluxDB user'),
-  STADTDATEN_INFLUXDB_PASSWORD: z.string().optional().meta({ [SECRET]: true }).describe('InfluxDB password'),
+  STADTDATEN_INFLUXDB_PASSWORD: z
+    .string()
+    .optional()
+    .meta({ [SECRET]: true })
+    .describe('InfluxDB password'),
   STADTDATEN_INFLUXDB_DATABASE_LAYOUT: z
     .enum(['per-tenant-profile', 'single'])
     .default('per-tenant-profile')
-    .describe('one database per tenant and storage profile, or one database for all (InfluxDB 3 Core allows only five)'),
-  STADTDATEN_INFLUXDB_DATABASE_PREFIX: z.string().default('stadtdaten').describe('prefix of the InfluxDB database names'),
+    .describe(
+      'one database per tenant and storage profile, or one database for all (InfluxDB 3 Core allows only five)',
+    ),
+  STADTDATEN_INFLUXDB_DATABASE_PREFIX: z
+    .string()
+    .default('stadtdaten')
+    .describe('prefix of the InfluxDB database names'),
 
-  STADTDATEN_REGISTRY: z.enum(['sqlite', 'postgres']).default('sqlite').describe('registry and dead-letter store: sqlite or postgres'),
+  STADTDATEN_REGISTRY: z
+    .enum(['sqlite', 'postgres'])
+    .default('sqlite')
+    .describe('registry and dead-letter store: sqlite or postgres'),
   STADTDATEN_POSTGRES_URL: z
     .string()
     .optional()
     .meta({ [SECRET]: true })
     .describe('PostgreSQL connection URL, postgres://user:password@host:port/database'),
 
-  STADTDATEN_AUTH: z.enum(['builtin', 'oidc']).default('builtin').describe('token verification: builtin issuer or oidc (Keycloak)'),
-  STADTDATEN_OIDC_ISSUER: z.string().url().optional().describe('OIDC issuer URL, e.g. https://keycloak.example/realms/stadtdaten'),
-  STADTDATEN_OIDC_AUDIENCE: z.string().default('stadtdaten').describe('audience every access token must carry'),
-  STADTDATEN_OIDC_JWKS_URL: z.string().url().optional().describe('JWKS URL; default: from the issuer\'s discovery document'),
+  STADTDATEN_AUTH: z
+    .enum(['builtin', 'oidc'])
+    .default('builtin')
+    .describe('token verification: builtin issuer or oidc (Keycloak)'),
+  STADTDATEN_OIDC_ISSUER: z
+    .string()
+    .url()
+    .optional()
+    .describe('OIDC issuer URL, e.g. https://keycloak.example/realms/stadtdaten'),
+  STADTDATEN_OIDC_AUDIENCE: z
+    .string()
+    .default('stadtdaten')
+    .describe('audience every access token must carry'),
+  STADTDATEN_OIDC_JWKS_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe("JWKS URL; default: from the issuer's discovery document"),
 
-  STADTDATEN_MQTT: z.enum(['embedded', 'external']).default('embedded').describe('MQTT edge: embedded broker or external broker (Mosquitto)'),
+  STADTDATEN_MQTT: z
+    .enum(['embedded', 'external'])
+    .default('embedded')
+    .describe('MQTT edge: embedded broker or external broker (Mosquitto)'),
   STADTDATEN_MQTT_URL: z.string().optional().describe('external broker URL, e.g. mqtts://127.0.0.1:8883'),
   STADTDATEN_MQTT_CA_FILE: z.string().optional().describe('CA certificate file of the external broker'),
   STADTDATEN_MQTT_CERT_FILE: z.string().optional().describe('client certificate file of the gateway'),
-  STADTDATEN_MQTT_KEY_FILE: z.string().optional().meta({ [SECRET]: true }).describe('client key file of the gateway'),
-  STADTDATEN_MQTT_CLIENT_ID: z.string().default('stadtdaten-ingest-gateway').describe('client id of the gateway\'s persistent session'),
-  STADTDATEN_ALLOW_PLAINTEXT: booleanSetting(false).describe('allow plaintext connections to production systems (logged as a warning)'),
+  STADTDATEN_MQTT_KEY_FILE: z
+    .string()
+    .optional()
+    .meta({ [SECRET]: true })
+    .describe('client key file of the gateway'),
+  STADTDATEN_MQTT_CLIENT_ID: z
+    .string()
+    .default('stadtdaten-ingest-gateway')
+    .describe("client id prefix of the gateway's persistent sessions (one per connection)"),
+  STADTDATEN_MQTT_CONNECTIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(8)
+    .describe('connections of the gateway to the external broker, joined in an MQTT 5 shared subscription'),
+  STADTDATEN_ALLOW_PLAINTEXT: booleanSetting(false).describe(
+    'allow plaintext connections to production systems (logged as a warning)',
+  ),
 };
 
 type AdapterConfig = { [K in keyof typeof adapterSettings]: z.infer<(typeof adapterSettings)[K]> };
@@ -65,7 +128,10 @@ const REQUIRED: [keyof AdapterConfig, string, (keyof AdapterConfig)[]][] = [
 ];
 
 /** Adds the checks that a selected production adapter has its connection settings. */
-export function requireAdapterSettings<T extends Partial<AdapterConfig>>(config: T, context: z.RefinementCtx): void {
+export function requireAdapterSettings<T extends Partial<AdapterConfig>>(
+  config: T,
+  context: z.RefinementCtx,
+): void {
   for (const [selector, value, needed] of REQUIRED) {
     if (config[selector] !== value) {
       continue;

@@ -32,6 +32,7 @@ export class AppModule {
                   certFile: config.STADTDATEN_MQTT_CERT_FILE,
                   keyFile: config.STADTDATEN_MQTT_KEY_FILE,
                   clientId: config.STADTDATEN_MQTT_CLIENT_ID,
+                  connections: config.STADTDATEN_MQTT_CONNECTIONS,
                 }
               : { mode: 'embedded', host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
         }),

@@ -42,9 +42,10 @@ const ACL = `# Written by tools/dev-services at every "up"; edit the script, not
 # of its own tenant.
 pattern readwrite stadtdaten/%u/#
 
-# The platform's ingest gateway reads every topic.
+# The platform's ingest gateway reads every topic and publishes status topics.
 user ${GATEWAY_USERNAME}
 topic read #
+topic write stadtdaten/+/status/#
 `;
 
 function mosquittoConfig(mosquitto) {
@@ -54,6 +55,11 @@ allow_anonymous false
 acl_file ${mosquitto.acl}
 persistence true
 persistence_location ${mosquitto.data}/
+# QoS 1 messages wait here while the gateway falls behind; Mosquitto's default of 1,000
+# queued messages per client would drop a burst after acknowledging it to the device.
+max_queued_messages 1000000
+max_queued_bytes 1073741824
+max_inflight_messages 100
 log_dest stdout
 log_type error
 log_type warning

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TokenVerifier } from '@stadtdaten/auth';
 import { readFileSync } from 'node:fs';
-import { AedesBroker, ExternalBrokerIngress, MqttIngress } from '@stadtdaten/mqtt';
+import { AedesBroker, MqttIngress, SharedSubscriptionIngress } from '@stadtdaten/mqtt';
 import { ProcessLogger } from '@stadtdaten/observability';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
@@ -11,7 +11,15 @@ import { MqttIngestConsumer } from './mqtt-ingest.consumer';
 /** The MQTT edge: the embedded broker, or a client of an external broker with a client certificate. */
 export type MqttEdgeOptions =
   | { mode: 'embedded'; host: string; port: number }
-  | { mode: 'external'; url: string; caFile?: string; certFile?: string; keyFile?: string; clientId: string };
+  | {
+      mode: 'external';
+      url: string;
+      caFile?: string;
+      certFile?: string;
+      keyFile?: string;
+      clientId: string;
+      connections: number;
+    };
 
 export interface IngestModuleOptions {
   settings: IngestSettings;
@@ -27,12 +35,13 @@ function createMqttIngress(
   if ('mode' in options && options.mode === 'external') {
     const read = (file?: string) => (file === undefined ? undefined : readFileSync(file));
 
-    return new ExternalBrokerIngress({
+    return new SharedSubscriptionIngress({
       url: options.url,
       ca: read(options.caFile),
       cert: read(options.certFile),
       key: read(options.keyFile),
       clientId: options.clientId,
+      connections: options.connections,
       logger: log,
     });
   }
