@@ -364,9 +364,7 @@ describeWithBroker(ExternalBrokerIngress.name, () => {
     expect(sut.stats).toMatchObject({ received: 2, dropped: 1 });
   });
 
-  // TODO: enable once the dev-services ACL lets the gateway write; it grants the gateway only
-  // "topic read #", so Mosquitto rejects this publish with "Not authorized".
-  it.skip('publishes through its connection', async () => {
+  it('publishes through its connection', async () => {
     const sut = await startGateway(makeOptions(), new MessageQueue());
     const sensor = await device(darmstadtTls);
     const downTopic = `stadtdaten/darmstadt/${DEVICE}/down/t${run}`;

@@ -9,6 +9,7 @@ import { type InboundMqttMessage, SharedSubscriptionIngress } from '@stadtdaten/
 const brokerUrl = process.env.STADTDATEN_MQTT_URL;
 const DEV_SERVICES = join(__dirname, '..', '..', '..', 'tools', 'dev-services', 'dev-services.mjs');
 const MESSAGES = 200;
+const TOPIC = 'stadtdaten/darmstadt/shared-sub-sensor/up';
 
 function certificateFiles(tenant: string, device: string) {
   const output = execFileSync(process.execPath, [DEV_SERVICES, 'cert', tenant, device], { encoding: 'utf8' });
@@ -35,8 +36,11 @@ const suiteName = brokerUrl
       logger: pino({ level: 'silent' }),
     });
     const received: InboundMqttMessage[] = [];
+    // Other suites publish on the same broker at the same time; only this suite's topic counts.
     await sut.start(async (message) => {
-      received.push(message);
+      if (message.topic === TOPIC) {
+        received.push(message);
+      }
     });
     const device = certificateFiles('darmstadt', 'shared-sub-sensor');
     const publisher = await mqtt.connectAsync(brokerUrl!, {
@@ -60,7 +64,7 @@ const suiteName = brokerUrl
       expect(new Set(numbers).size).toBe(MESSAGES);
       expect(received).toHaveLength(MESSAGES);
       expect(received.every((message) => message.tenant === 'darmstadt')).toBe(true);
-      expect(sut.stats.filter((stats) => stats.received > 0).length).toBeGreaterThan(1);
+      expect(sut.stats.filter((stats) => stats.acknowledged > 0).length).toBeGreaterThan(1);
     } finally {
       await publisher.endAsync();
       await sut.close();

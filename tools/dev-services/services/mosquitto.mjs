@@ -42,10 +42,11 @@ const ACL = `# Written by tools/dev-services at every "up"; edit the script, not
 # of its own tenant.
 pattern readwrite stadtdaten/%u/#
 
-# The platform's ingest gateway reads every topic and publishes status topics.
+# The platform's ingest gateway reads every topic and publishes status and downlink topics.
 user ${GATEWAY_USERNAME}
 topic read #
 topic write stadtdaten/+/status/#
+topic write stadtdaten/+/+/down/#
 `;
 
 function mosquittoConfig(mosquitto) {
