@@ -6,6 +6,9 @@ import { StorageService } from './storage.service';
 
 export const STORAGE_WRITER_GROUP = 'storage-writer';
 
+/** How often the consumer lag gauge is refreshed, in milliseconds. */
+const LAG_REFRESH_MS = 5000;
+
 /** Every tenant's observations, personal, derived and rejected topics; group 2 is the topic kind. */
 const STORED_TOPICS = /^stadtdaten\.([a-z][a-z0-9-]{1,62})\.(observations|observations\.personal|observations\.derived|rejected)$/;
 
@@ -17,6 +20,7 @@ const STORED_TOPICS = /^stadtdaten\.([a-z][a-z0-9-]{1,62})\.(observations|observ
 @Injectable()
 export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly subscriptions: Subscription[] = [];
+  private lagTimer?: NodeJS.Timeout;
   private readonly log: Logger;
 
   constructor(
@@ -37,6 +41,8 @@ export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShu
         handler: (records) => this.handleBatch(records),
       }),
     );
+    this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
+    this.lagTimer.unref();
     this.log.info({ group: STORAGE_WRITER_GROUP }, 'consuming observation and dead-letter topics');
   }
 
@@ -59,6 +65,7 @@ export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.lagTimer);
     await Promise.all(this.subscriptions.map((subscription) => subscription.stop()));
     this.log.info({ group: STORAGE_WRITER_GROUP }, 'stopped consuming');
   }
@@ -67,5 +74,13 @@ export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShu
     const lags = await Promise.all(this.subscriptions.map((subscription) => subscription.lag()));
 
     return lags.reduce((sum, lag) => sum + lag, 0);
+  }
+
+  private async refreshLag(): Promise<void> {
+    try {
+      this.metrics.consumerLag.set({ group: STORAGE_WRITER_GROUP }, await this.lag());
+    } catch (error) {
+      this.log.debug({ err: error }, 'consumer lag not read');
+    }
   }
 }

@@ -17,6 +17,9 @@ import { ValidationService } from './validation.service';
 
 export const VALIDATOR_GROUP = 'validator';
 
+/** How often the consumer lag gauge is refreshed, in milliseconds. */
+export const LAG_REFRESH_MS = 5000;
+
 /**
  * Consumes every tenant's raw topic in the consumer group "validator" and writes each
  * batch's observations and rejections before the batch's offsets are committed.
@@ -24,6 +27,7 @@ export const VALIDATOR_GROUP = 'validator';
 @Injectable()
 export class ValidationConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
+  private lagTimer?: NodeJS.Timeout;
   private readonly log: Logger;
 
   constructor(
@@ -42,10 +46,13 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
       maxBatchSize: 5000,
       handler: (records) => this.handleBatch(records),
     });
+    this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
+    this.lagTimer.unref();
     this.log.info({ group: VALIDATOR_GROUP }, 'consuming raw topics');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.lagTimer);
     await this.subscription?.stop();
     this.log.info({ group: VALIDATOR_GROUP }, 'stopped consuming raw topics');
   }
@@ -53,6 +60,14 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
   /** Subscription lag, for metrics and the jobs view. */
   async lag(): Promise<number> {
     return (await this.subscription?.lag()) ?? 0;
+  }
+
+  private async refreshLag(): Promise<void> {
+    try {
+      this.metrics.consumerLag.set({ group: VALIDATOR_GROUP }, await this.lag());
+    } catch (error) {
+      this.log.debug({ err: error }, 'consumer lag not read');
+    }
   }
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
