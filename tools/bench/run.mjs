@@ -235,11 +235,16 @@ PUBACK times are exact, measured by the publisher for every tenth message.
 
 ## Where the time goes
 
-During the throughput run the validator spent ${r.validatorBusySeconds} s and the storage writer
-${r.storageWriterBusySeconds} s inside their batch handlers (\`stadtdaten_batch_duration_seconds_sum\`).
-Everything runs on one Node.js event loop, so the MQTT broker (packet parsing, PUBACKs), the
-event-log appends with their fsync per group commit, protobuf encoding and decoding, the
-validator and the SQLite writes share one core; the second core serves the publisher and
-SQLite's WAL fsyncs.
+The platform runs MQTT, the ingest gateway and HTTP on the main thread and the validator
+and the storage writer in one worker thread; the publisher is a third busy process on the
+same two cores. During the throughput run the validator spent ${r.validatorBusySeconds} s and the storage
+writer ${r.storageWriterBusySeconds} s inside their batch handlers (\`stadtdaten_batch_duration_seconds_sum\`,
+waits for the event log's group commit included). A CPU profile of a 150,000-reading run
+(\`node --cpu-prof\`) showed the worker thread about 70 % busy, most of it in SQLite
+transactions (event-log reads and appends, time-series upserts), protobuf encoding and
+decoding, and garbage collection; the main thread about 50 % busy with MQTT packet
+handling, raw-message encoding and event-log appends; the publisher took most of a core.
+So on this machine the test is bound by the two cores that the publisher, the broker and
+the pipeline share.
 `;
 }
