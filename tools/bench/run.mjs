@@ -199,12 +199,30 @@ try {
     storageWriterBusySeconds: Number(stages['storage-writer'].toFixed(1)),
   };
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(root, 'BENCHMARKS.md'), report(results));
+  writeFileSync(join(root, 'BENCHMARKS.md'), `${report(results).trimEnd()}\n${productionSection()}`);
   log('results written to BENCHMARKS.md');
 } finally {
   platform.child.kill('SIGTERM');
   await new Promise((r) => platform.child.once('exit', r));
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** The "Production mode" section that tools/bench/production.mjs wrote, kept as it is. */
+function productionSection() {
+  let markdown = '';
+  try {
+    markdown = readFileSync(join(root, 'BENCHMARKS.md'), 'utf8');
+  } catch {
+    return '';
+  }
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.trim() === '## Production mode');
+  if (start < 0) {
+    return '';
+  }
+  const next = lines.findIndex((line, index) => index > start && line.startsWith('## '));
+
+  return `\n${lines.slice(start, next < 0 ? undefined : next).join('\n').trimEnd()}\n`;
 }
 
 function report(r) {
