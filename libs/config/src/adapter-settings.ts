@@ -111,6 +111,11 @@ export const adapterSettings = {
     .max(256)
     .default(8)
     .describe('connections of the gateway to the external broker, joined in an MQTT 5 shared subscription'),
+  STADTDATEN_MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('stadtdaten-gateway')
+    .describe('name of the shared-subscription group that all gateways of one deployment join'),
   STADTDATEN_ALLOW_PLAINTEXT: booleanSetting(false).describe(
     'allow plaintext connections to production systems (logged as a warning)',
   ),

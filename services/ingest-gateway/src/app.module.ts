@@ -33,6 +33,7 @@ export class AppModule {
                   keyFile: config.STADTDATEN_MQTT_KEY_FILE,
                   clientId: config.STADTDATEN_MQTT_CLIENT_ID,
                   connections: config.STADTDATEN_MQTT_CONNECTIONS,
+                  group: config.STADTDATEN_MQTT_SHARE_GROUP,
                 }
               : { mode: 'embedded', host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
         }),

@@ -19,6 +19,7 @@ export type MqttEdgeOptions =
       keyFile?: string;
       clientId: string;
       connections: number;
+      group: string;
     };
 
 export interface IngestModuleOptions {
@@ -42,6 +43,7 @@ function createMqttIngress(
       key: read(options.keyFile),
       clientId: options.clientId,
       connections: options.connections,
+      group: options.group,
       logger: log,
     });
   }
