@@ -1,9 +1,9 @@
-import { decoderFor, type DecodedReading } from '@stadtdaten/formats';
 import { describeWithSamples } from '@stadtdaten/testing';
 import { parse, stringify } from 'yaml';
 import { replayMessages, type ReplaySummary } from '../src/cli/replay';
 import type { RunningPlatform } from '../src/platform';
 import { applyCatalog, getJson, startTestPlatform, waitFor } from './helpers';
+import { type Expectation, deviceTypesOf, predictOutcome } from './production/sample-expectation';
 import {
   type SampleInput,
   chirpstackInput,
@@ -12,120 +12,6 @@ import {
   sensorCommunityInputs,
   ttnInput,
 } from './sample-inputs';
-
-/** SenML unit names the platform reads as the UCUM code of the datastream. */
-const SENML_UNITS: Record<string, string> = { '%RH': '%' };
-
-interface DeviceType {
-  codec?: string;
-  fields: Map<string, string>;
-}
-
-interface ExpectedReading {
-  datastreamId: string;
-  value: unknown;
-  unit: string;
-  /** UTC epoch ms, or undefined where the reading takes the receive time. */
-  timeMs?: number;
-}
-
-interface Expectation {
-  /** Readings sent (decoded entries and whole-payload failures). */
-  sent: number;
-  /** Last value per datastream and time: a later reading of the same key replaces an earlier one. */
-  stored: Map<string, ExpectedReading>;
-  untimed: ExpectedReading[];
-  superseded: number;
-  rejections: string[];
-}
-
-function deviceTypesOf(catalog: any): Map<string, DeviceType> {
-  const types = new Map<string, DeviceType>(
-    catalog.deviceTypes.map((type: any) => [
-      type.id,
-      { codec: type.codec, fields: new Map(type.fields.map((field: any) => [field.field, field.unit])) },
-    ]),
-  );
-
-  return new Map(catalog.devices.map((device: any) => [device.id, types.get(device.type)!]));
-}
-
-function formatOf(topic: string): string {
-  if (topic.startsWith('v3/')) {
-    return 'ttn-v3';
-  }
-  if (topic.startsWith('application/')) {
-    return 'chirpstack-v4';
-  }
-
-  return topic.split('/')[4];
-}
-
-/** Decodes every message as the platform should and sorts each reading into stored or rejected. */
-function expect_(inputs: SampleInput[], devices: Map<string, DeviceType>): Expectation {
-  const result: Expectation = { sent: 0, stored: new Map(), untimed: [], superseded: 0, rejections: [] };
-  const receivedAtMs = Date.now();
-
-  for (const input of inputs) {
-    input.messages.forEach((message, index) => {
-      const deviceId = input.deviceIds[index] ?? input.deviceIds[0];
-      const type = devices.get(deviceId);
-      let readings: DecodedReading[];
-      try {
-        const decoded = decoderFor(formatOf(message.topic)).decode(message.payload, {
-          deviceId,
-          receivedAtMs,
-          codec: type?.codec,
-          nowMs: receivedAtMs,
-        });
-        readings = decoded.readings;
-        result.sent += decoded.rejections.length;
-        result.rejections.push(...decoded.rejections.map((error) => error.code));
-      } catch (error) {
-        result.sent++;
-        result.rejections.push((error as { code: string }).code);
-
-        return;
-      }
-      for (const reading of readings) {
-        result.sent++;
-        sortReading(result, reading, devices.get(reading.deviceId), input.timed || reading.timeMs !== receivedAtMs);
-      }
-    });
-  }
-
-  return result;
-}
-
-function sortReading(result: Expectation, reading: DecodedReading, type: DeviceType | undefined, timed: boolean) {
-  const unit = type?.fields.get(reading.field);
-  if (unit === undefined) {
-    result.rejections.push('UNKNOWN_DATASTREAM');
-
-    return;
-  }
-  if (reading.unit !== undefined && (SENML_UNITS[reading.unit] ?? reading.unit) !== unit) {
-    result.rejections.push('UNIT_MISMATCH');
-
-    return;
-  }
-  const expected: ExpectedReading = {
-    datastreamId: `${reading.deviceId}.${reading.field}`,
-    value: reading.value,
-    unit,
-    timeMs: timed ? reading.timeMs : undefined,
-  };
-  if (!timed) {
-    result.untimed.push(expected);
-
-    return;
-  }
-  const key = `${expected.datastreamId}@${reading.timeMs}`;
-  if (result.stored.has(key)) {
-    result.superseded++;
-  }
-  result.stored.set(key, expected);
-}
 
 describeWithSamples('real sample replay', (dir) => {
   let platform: RunningPlatform;
@@ -149,7 +35,10 @@ describeWithSamples('real sample replay', (dir) => {
       const url = `/api/v1/tenants/samples/datastreams/${encodeURIComponent(datastream.id)}/observations?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&limit=10000`;
       const { body } = await getJson(platform, url, token);
       if (body.observations.length > 0) {
-        byDatastream.set(datastream.id, body.observations.map((o: any) => ({ ...o, unit: body.unit })));
+        byDatastream.set(
+          datastream.id,
+          body.observations.map((o: any) => ({ ...o, unit: body.unit })),
+        );
       }
     }
 
@@ -157,7 +46,8 @@ describeWithSamples('real sample replay', (dir) => {
   }
 
   const countOf = (map: Map<string, any[]>) => [...map.values()].reduce((sum, list) => sum + list.length, 0);
-  const rejectionTotal = async () => (await getJson(platform, '/api/v1/tenants/samples/rejections?limit=1', token)).body.total as number;
+  const rejectionTotal = async () =>
+    (await getJson(platform, '/api/v1/tenants/samples/rejections?limit=1', token)).body.total as number;
 
   beforeAll(async () => {
     ({ platform, cleanup } = await startTestPlatform());
@@ -168,7 +58,7 @@ describeWithSamples('real sample replay', (dir) => {
     catalog.devices.push(...ttn.devices, ...chirpstack.devices);
     await applyCatalog(platform, stringify(catalog));
     inputs = [ttn.input, chirpstack.input, ...senmlInputs(dir), ...sensorCommunityInputs(dir)];
-    expected = expect_(inputs, deviceTypesOf(catalog));
+    expected = predictOutcome(inputs, deviceTypesOf(catalog));
 
     await replayAll(() => true);
     await waitFor(
@@ -234,7 +124,11 @@ describeWithSamples('real sample replay', (dir) => {
     const storedBefore = countOf(await storedObservations());
     const rejectedBefore = await rejectionTotal();
     const deviceToken = await platform.issueToken('samples', ['device'], 'sample-replay');
-    const marker = { topic: 'stadtdaten/samples/sensor-community-15092/up/json', payload: Buffer.from('{"P1": "x"}'), line: 0 };
+    const marker = {
+      topic: 'stadtdaten/samples/sensor-community-15092/up/json',
+      payload: Buffer.from('{"P1": "x"}'),
+      line: 0,
+    };
 
     await replayAll((input) => input.timed);
     // A final bad reading shows when the pipeline has caught up with the second replay.

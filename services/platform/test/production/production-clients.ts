@@ -1,0 +1,206 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { type MqttClient, connectAsync } from 'mqtt';
+
+/** Connection settings of the dev services that the production suites need, by variable name. */
+export const REQUIRED_SETTINGS = [
+  'STADTDATEN_KAFKA_BROKERS',
+  'STADTDATEN_INFLUXDB_URL',
+  'STADTDATEN_POSTGRES_URL',
+  'STADTDATEN_OIDC_ISSUER',
+  'STADTDATEN_MQTT_URL',
+  'STADTDATEN_MQTT_CA_FILE',
+  'STADTDATEN_MQTT_CERT_FILE',
+  'STADTDATEN_MQTT_KEY_FILE',
+] as const;
+
+/** Optional connection settings handed to the services when they are set. */
+export const OPTIONAL_SETTINGS = [
+  'STADTDATEN_INFLUXDB_USERNAME',
+  'STADTDATEN_INFLUXDB_PASSWORD',
+  'STADTDATEN_OIDC_AUDIENCE',
+  'STADTDATEN_OIDC_JWKS_URL',
+] as const;
+
+const execFileAsync = promisify(execFile);
+const DEV_SERVICES_SCRIPT = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'tools',
+  'dev-services',
+  'dev-services.mjs',
+);
+
+/** Returns a connection setting, or throws naming the variable when it is unset. */
+export function setting(name: (typeof REQUIRED_SETTINGS)[number]): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(
+      `${name} is unset; npm test sets it after starting the dev services (tools/dev-services)`,
+    );
+  }
+
+  return value;
+}
+
+/** Users of the dev-services Keycloak realm. Their passwords are `<user>-test-only`, valid in that realm only. */
+export type TestUser = 'darmstadt-admin' | 'darmstadt-analyst' | 'heag-analyst' | 'platform-operator';
+
+/** Gets an access token of a test user by the password grant of the public client `stadtdaten-cli`. */
+export async function keycloakToken(user: TestUser): Promise<string> {
+  const response = await fetch(`${setting('STADTDATEN_OIDC_ISSUER')}/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'stadtdaten-cli',
+      username: user,
+      password: `${user}-test-only`,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json()) as { access_token?: string; error_description?: string };
+  if (!response.ok || body.access_token === undefined) {
+    throw new Error(
+      `Keycloak password grant for ${user} failed with ${response.status}: ${body.error_description}`,
+    );
+  }
+
+  return body.access_token;
+}
+
+const TOKEN_REUSE_MS = 60_000;
+const tokens = new Map<TestUser, { token: string; fetchedAtMs: number }>();
+
+/** Returns a token of the user that is at most a minute old, because the realm's access tokens expire after 5 minutes. */
+export async function freshToken(user: TestUser): Promise<string> {
+  const cached = tokens.get(user);
+  if (cached !== undefined && Date.now() - cached.fetchedAtMs < TOKEN_REUSE_MS) {
+    return cached.token;
+  }
+  const token = await keycloakToken(user);
+  tokens.set(user, { token, fetchedAtMs: Date.now() });
+
+  return token;
+}
+
+export interface HttpResult {
+  status: number;
+  body: any;
+}
+
+/** Sends a request and parses a JSON response body. Other bodies are returned as text. */
+export async function requestJson(
+  url: string,
+  options: { method?: string; token?: string; body?: string; contentType?: string } = {},
+): Promise<HttpResult> {
+  const headers: Record<string, string> = { 'accept-language': 'en' };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+  const response = await fetch(url, {
+    method: options.method ?? 'GET',
+    headers,
+    body: options.body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  const isJson = (response.headers.get('content-type') ?? '').includes('json');
+
+  return { status: response.status, body: isJson && text !== '' ? JSON.parse(text) : text };
+}
+
+/** Applies a catalog document through the query API, or throws with the problem detail when it is rejected. */
+export async function applyCatalog(queryApiUrl: string, token: string, yaml: string): Promise<any> {
+  const result = await requestJson(`${queryApiUrl}/api/v1/catalog`, {
+    method: 'POST',
+    token,
+    body: yaml,
+    contentType: 'application/yaml',
+  });
+  if (result.status < 200 || result.status >= 300) {
+    throw new Error(`catalog rejected with ${result.status}: ${JSON.stringify(result.body).slice(0, 1000)}`);
+  }
+
+  return result.body;
+}
+
+export interface DeviceCertificate {
+  commonName: string;
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/** Issues (or reuses) the client certificate with CN `<tenant>/<device>` through the dev-services script. */
+export function issueDeviceCertificate(tenant: string, device: string): DeviceCertificate {
+  const output = execFileSync(process.execPath, [DEV_SERVICES_SCRIPT, 'cert', tenant, device], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 30_000,
+  });
+  const fields = Object.fromEntries(
+    output
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+  return { commonName: fields.cn, cert: fields.cert, key: fields.key, ca: fields.ca };
+}
+
+/** Deletes a certificate and its key, and the tenant's certificate folder once it is empty. */
+export function removeDeviceCertificate(certificate: DeviceCertificate): void {
+  rmSync(certificate.cert, { force: true });
+  rmSync(certificate.key, { force: true });
+  const folder = dirname(certificate.cert);
+  if (existsSync(folder) && readdirSync(folder).length === 0) {
+    rmdirSync(folder);
+  }
+}
+
+/** Connects a device over MQTT 5 with its client certificate, so a denied publish fails with reason code 135. */
+export function connectDevice(certificate: DeviceCertificate, clientId: string): Promise<MqttClient> {
+  return connectAsync(setting('STADTDATEN_MQTT_URL'), {
+    ca: readFileSync(certificate.ca),
+    cert: readFileSync(certificate.cert),
+    key: readFileSync(certificate.key),
+    clientId,
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+}
+
+/**
+ * Removes the broker's persistent session of a client id (the gateway's), which the broker would
+ * otherwise keep, with a queue of every ingest message, for the session expiry of 7 days.
+ */
+export async function clearMqttSession(clientId: string): Promise<void> {
+  const client = await connectAsync(setting('STADTDATEN_MQTT_URL'), {
+    ca: readFileSync(setting('STADTDATEN_MQTT_CA_FILE')),
+    cert: readFileSync(setting('STADTDATEN_MQTT_CERT_FILE')),
+    key: readFileSync(setting('STADTDATEN_MQTT_KEY_FILE')),
+    clientId,
+    protocolVersion: 5,
+    clean: true,
+    properties: { sessionExpiryInterval: 0 },
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+  await client.endAsync();
+}
+
+/** Runs the dev-services script for one service, e.g. `down influxdb`, with a time limit of 120 s. */
+export async function devServices(action: 'up' | 'down', service: string): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, [DEV_SERVICES_SCRIPT, action, service], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, LANG: 'en_US.UTF-8' },
+  });
+
+  return stdout;
+}

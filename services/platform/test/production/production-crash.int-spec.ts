@@ -1,0 +1,99 @@
+import { DeviceFleet, GatewayPacer, type PublishSummary } from './device-fleet';
+import {
+  type DatastreamCheck,
+  type MeterLoad,
+  checkMeterReadings,
+  completeChecks,
+  countStoredMeterReadings,
+  createMeterLoad,
+  meterCatalog,
+  messageCount,
+  publishMeterLoad,
+  totalReadings,
+} from './meter-load';
+import { applyCatalog, freshToken } from './production-clients';
+import { ProductionHarness, describeProduction, waitUntil } from './production-harness';
+import type { ExitStatus } from './service-process';
+
+describeProduction('storage writer crash', () => {
+  let harness: ProductionHarness;
+  let fleet: DeviceFleet;
+  let load: MeterLoad;
+  let summaries: PublishSummary[];
+  let storedAtKill: number;
+  let killStatus: ExitStatus;
+  let storedAfterRestart: number;
+  let checks: DatastreamCheck[];
+
+  const writerStored = () =>
+    harness.metric('storage-writer', 'stadtdaten_messages_out_total', {
+      service: 'storage-writer',
+      kind: 'observations',
+    });
+
+  beforeAll(async () => {
+    harness = await ProductionHarness.create();
+    fleet = new DeviceFleet(harness.runId);
+    load = createMeterLoad(harness.tenant, {
+      devices: 10,
+      readingsPerDevice: 2_000,
+      readingsPerMessage: 100,
+    });
+    await harness.start('query-api');
+    await applyCatalog(harness.url('query-api'), await freshToken('platform-operator'), meterCatalog(load));
+    await harness.startAll(['ingest-gateway', 'validator', 'storage-writer']);
+    const pacer = await GatewayPacer.create(() =>
+      harness.metric('ingest-gateway', 'stadtdaten_messages_in_total', {
+        service: 'ingest-gateway',
+        source: 'mqtt',
+      }),
+    );
+
+    // 200 messages at 10 per second: the stream lasts about 20 s, so the kill falls in its middle.
+    const publishing = publishMeterLoad(fleet, load, { messagesPerSecond: 10, pacer });
+    storedAtKill = await waitUntil(
+      'a third of the readings stored',
+      writerStored,
+      (stored) => stored >= totalReadings(load) / 3,
+      90_000,
+      50,
+    );
+    killStatus = await harness.kill('storage-writer');
+    await harness.start('storage-writer');
+    summaries = await publishing;
+
+    await waitUntil(
+      'every reading stored after the restart',
+      () => countStoredMeterReadings(harness.url('query-api'), load),
+      (stored) => stored >= totalReadings(load),
+      150_000,
+      1_000,
+    );
+    storedAfterRestart = await writerStored();
+    checks = await checkMeterReadings(harness.url('query-api'), load);
+  }, 300_000);
+
+  afterAll(async () => {
+    await fleet?.close();
+    await harness?.dispose();
+  }, 120_000);
+
+  it('acknowledges every published message', () => {
+    expect(summaries.flatMap((summary) => summary.failures)).toEqual([]);
+    expect(summaries.reduce((sum, summary) => sum + summary.acknowledged, 0)).toBe(messageCount(load));
+  });
+
+  it('kills the writer mid-stream', () => {
+    expect(killStatus.signal).toBe('SIGKILL');
+    expect(storedAtKill).toBeGreaterThanOrEqual(totalReadings(load) / 3);
+    expect(storedAtKill).toBeLessThan(totalReadings(load));
+  });
+
+  it('resumes in the restarted writer', () => {
+    expect(storedAfterRestart).toBeGreaterThan(0);
+  });
+
+  it('stores every reading exactly once', () => {
+    expect(checks).toEqual(completeChecks(load));
+  });
+});
