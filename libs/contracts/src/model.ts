@@ -64,6 +64,11 @@ export interface StoredObservation {
   result: ResultValue;
   qualityFlags: string[];
   storageProfile: string;
+  /**
+   * Days the store keeps the observation, from its datastream; null or absent keeps it until
+   * deleted. Stores with retention per policy (InfluxDB) route the write by it.
+   */
+  retentionDays?: number | null;
 }
 
 export const AGGREGATES = ['mean', 'min', 'max', 'sum', 'count', 'last'] as const;

@@ -10,6 +10,7 @@ import { RejectionStore, type StoredRejection } from '@stadtdaten/dead-letter';
 import type { ConsumedRecord } from '@stadtdaten/event-log';
 import { Metrics } from '@stadtdaten/observability';
 import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
+import { RetentionLookup } from './retention-lookup';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
 /** Writes consumed observations and rejections to their stores; every write is idempotent. */
@@ -21,12 +22,19 @@ export class StorageService {
     private readonly rejections: RejectionStore,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
+    private readonly retention: RetentionLookup,
   ) {}
 
   async storeObservations(records: ConsumedRecord[], personal: boolean): Promise<void> {
-    const observations: StoredObservation[] = records.map((record) => {
-      const observation = decodeObservation(record.value);
-
+    const decoded = records.map((record) => decodeObservation(record.value));
+    const retention = new Map<string, number | null>();
+    for (const observation of decoded) {
+      const key = `${observation.tenant}\u0000${observation.datastreamId}`;
+      if (!retention.has(key)) {
+        retention.set(key, await this.retention.retentionDays(observation.tenant, observation.datastreamId));
+      }
+    }
+    const observations: StoredObservation[] = decoded.map((observation) => {
       return {
         id: observation.id,
         tenant: observation.tenant,
@@ -37,6 +45,7 @@ export class StorageService {
         result: fromResultCase(observation.result),
         qualityFlags: observation.qualityFlags,
         storageProfile: observation.storageProfile,
+        retentionDays: retention.get(`${observation.tenant}\u0000${observation.datastreamId}`) ?? null,
       };
     });
 
