@@ -3,7 +3,7 @@
  * (tools/dev-services) and hands their addresses to the suites as STADTDATEN_* variables.
  * STADTDATEN_DEV_SERVICES=off skips this; the production adapters' suites are then skipped.
  */
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
 const SCRIPT = join(__dirname, 'dev-services', 'dev-services.mjs');
@@ -16,7 +16,9 @@ module.exports = async function globalSetup() {
   if (process.env.STADTDATEN_DEV_SERVICES === 'off') {
     return;
   }
-  const before = JSON.parse(devServices(['status', '--json']));
+  // `status` exits with 3 while a service is stopped, so its output is read whatever the exit code.
+  const status = spawnSync(process.execPath, [SCRIPT, 'status', '--json'], { encoding: 'utf8' });
+  const before = JSON.parse(status.stdout);
   const wasRunning = before.every((service) => service.running);
   devServices(['up'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const env = JSON.parse(devServices(['env', '--json']));
