@@ -109,7 +109,7 @@ export const adapterSettings = {
     .int()
     .min(1)
     .max(256)
-    .default(8)
+    .default(16)
     .describe('connections of the gateway to the external broker, joined in an MQTT 5 shared subscription'),
   STADTDATEN_MQTT_SHARE_GROUP: z
     .string()

@@ -8,7 +8,7 @@ const HELP = `Usage: node tools/bench/production.mjs [options]
   --rate-seconds N        duration of the fixed-rate run in seconds (default 20)
   --part-records N        records, points and messages of each part alone (default: --readings)
   --gateway-connections N connections of the ingest gateway to Mosquitto, in one shared subscription
-                          (default 8, the gateway's default)
+                          (default 16, the gateway's default)
   --in-flight N           concurrent append() calls of the Kafka producer measurement (default 1000)
   --sequential-seconds N  maximum duration of the one-call-at-a-time producer measurement (default 10)
   --tenant ID             tenant of the run, 2 to 20 characters of a-z, 0-9 and "-"; also names its
@@ -26,7 +26,7 @@ const INTEGER_OPTIONS = {
   rate: 2000,
   'rate-seconds': 20,
   'part-records': undefined,
-  'gateway-connections': 8,
+  'gateway-connections': 16,
   'in-flight': 1000,
   'sequential-seconds': 10,
   'stall-seconds': 60,
