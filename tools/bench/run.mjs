@@ -207,7 +207,7 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** The "Production mode" section that tools/bench/production.mjs wrote, kept as it is. */
+/** Returns the "Production mode" section that tools/bench/production.mjs wrote, unchanged. */
 function productionSection() {
   let markdown = '';
   try {

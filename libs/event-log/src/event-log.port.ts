@@ -19,8 +19,8 @@ export interface ConsumedRecord extends LogRecord {
 }
 
 /**
- * Called with a batch of records of one topic partition, in offset order. When the promise
- * resolves the adapter commits the batch's last offset for the group; when it rejects, the
+ * Handles a batch of records of one topic partition, in offset order. When the promise
+ * resolves, the adapter commits the batch's last offset for the group. When it rejects, the
  * adapter commits nothing and delivers the same batch again after a backoff.
  */
 export type BatchHandler = (records: ConsumedRecord[]) => Promise<void>;
@@ -33,7 +33,7 @@ export interface SubscribeOptions {
   handler: BatchHandler;
   /** Upper bound of records per handler call. */
   maxBatchSize?: number;
-  /** Where a group with no committed offset starts; defaults to the earliest record. */
+  /** Start position of a group with no committed offset; defaults to the earliest record. */
   fromBeginning?: boolean;
 }
 
@@ -65,7 +65,7 @@ export abstract class EventLog {
 
   abstract subscribe(options: SubscribeOptions): Promise<Subscription>;
 
-  /** True while the log answers; drives readiness. */
+  /** Returns true while the log responds; drives readiness. */
   abstract isHealthy(): Promise<boolean>;
 
   /** Stops all subscriptions (committing what was handled) and releases connections. */

@@ -66,8 +66,8 @@ type AckCallback = (error: Error | number, code?: number) => void;
  * to the next connection with the same client id.
  *
  * - A rejected handler leaves the message unacknowledged. MQTT resends unacknowledged messages only
- *   when a session resumes, so the adapter closes the connection after `retryDelayMs` (doubling) and
- *   mqtt.js reconnects; the broker then sends the message again, ahead of newer ones.
+ *   when a session resumes. So the adapter closes the connection after `retryDelayMs` (doubling),
+ *   mqtt.js reconnects, and the broker then sends the message again, ahead of newer ones.
  * - The tenant is read from the topic (`stadtdaten/<tenant>/...`): the broker's ACL lets a device
  *   publish only below the tenant of its certificate, so the topic segment carries that identity.
  *   A message whose topic names no valid tenant is acknowledged, counted as dropped and logged at

@@ -21,8 +21,10 @@ export interface SharedSubscriptionOptions extends ExternalBrokerOptions {
  * message at a time and acknowledges it only after the handler resolved, so throughput
  * grows with the number of connections while every message stays unacknowledged until it
  * is durable. Messages of one device may be handled by different connections, so their
- * order is not kept; observation ids derive from the phenomenon time, so order does not
- * change what is stored.
+ * order is not kept. Observation ids derive from the phenomenon time, so order matters only
+ * where two readings carry the same datastream and time.
+ * NOTE: for such a pair the stored value is whichever reading was handled last, which need
+ * not be the one the device sent last.
  */
 export class SharedSubscriptionIngress extends MqttIngress {
   private readonly members: ExternalBrokerIngress[];

@@ -1,4 +1,4 @@
-/** A named readiness check; returns true while the dependency answers. */
+/** A named readiness check that returns true while the dependency responds. */
 export type ReadinessCheck = () => Promise<boolean>;
 
 /**

@@ -7,7 +7,7 @@ export interface LoggerOptions {
   version: string;
   env: string;
   level: string;
-  /** Where JSON lines go; defaults to standard output. */
+  /** Destination of the JSON lines; defaults to standard output. */
   destination?: pino.DestinationStream;
 }
 

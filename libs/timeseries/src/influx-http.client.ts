@@ -202,9 +202,9 @@ export function httpError(
   details: Record<string, unknown>,
 ): AppError {
   const allDetails = { ...details, status, serverError };
-  const said = serverError === '' ? `status ${status}` : `status ${status}: ${serverError}`;
+  const statusText = serverError === '' ? `status ${status}` : `status ${status}: ${serverError}`;
   if (status === 429 || status >= 500) {
-    return new AppError(ErrorCode.UNAVAILABLE, `InfluxDB ${operation} failed with ${said}; retry later`, {
+    return new AppError(ErrorCode.UNAVAILABLE, `InfluxDB ${operation} failed with ${statusText}; retry later`, {
       retriable: true,
       details: allDetails,
     });
@@ -212,14 +212,14 @@ export function httpError(
   if (status === 401 || status === 403) {
     return new AppError(
       ErrorCode.INVALID_CONFIG,
-      `InfluxDB rejected the credentials for ${operation} (${said}); check the username and password (or token) options`,
+      `InfluxDB rejected the credentials for ${operation} (${statusText}); check the username and password (or token) options`,
       { details: allDetails },
     );
   }
   if (/field type conflict/.test(serverError)) {
     return new AppError(
       ErrorCode.CONFLICT,
-      `InfluxDB ${operation} failed with a field type conflict (${said}); another writer stored a field of the observations measurement with another type, so check what else writes to this database`,
+      `InfluxDB ${operation} failed with a field type conflict (${statusText}); another writer stored a field of the observations measurement with another type, so check what else writes to this database`,
       { details: allDetails },
     );
   }
@@ -227,7 +227,7 @@ export function httpError(
     // A retry recreates the database when the store creates databases.
     return new AppError(
       ErrorCode.UNAVAILABLE,
-      `InfluxDB ${operation} failed with ${said}; create the database or let the store create it`,
+      `InfluxDB ${operation} failed with ${statusText}; create the database or let the store create it`,
       {
         retriable: true,
         details: allDetails,
@@ -237,14 +237,14 @@ export function httpError(
   if (status === 413) {
     return new AppError(
       ErrorCode.VALIDATION_FAILED,
-      `InfluxDB ${operation} failed with ${said}; lower writeBatchSize`,
+      `InfluxDB ${operation} failed with ${statusText}; lower writeBatchSize`,
       {
         details: allDetails,
       },
     );
   }
 
-  return new AppError(ErrorCode.VALIDATION_FAILED, `InfluxDB ${operation} failed with ${said}`, {
+  return new AppError(ErrorCode.VALIDATION_FAILED, `InfluxDB ${operation} failed with ${statusText}`, {
     details: allDetails,
   });
 }

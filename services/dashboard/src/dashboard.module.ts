@@ -7,7 +7,7 @@ import { DASHBOARD_OPTIONS, type DashboardOptions, validateDashboardOptions } fr
 /** `public/` beside `src/` and `dist/`, so the same path works under jest and at run time. */
 export const DASHBOARD_PUBLIC_DIR = join(__dirname, '..', 'public');
 
-/** The browser builds of Leaflet and uPlot, found where Node resolves the packages. */
+/** Folders of the browser builds of Leaflet and uPlot, found where Node resolves the packages. */
 export function vendorDirs(): { leaflet: string; uplot: string } {
   return {
     leaflet: dirname(require.resolve('leaflet/dist/leaflet.js')),
@@ -17,7 +17,7 @@ export function vendorDirs(): { leaflet: string; uplot: string } {
 
 /**
  * Builds the router for the static pages and the vendored libraries. It runs as middleware, so
- * it answers before the global auth guard and needs no token; paths it does not know fall
+ * it responds before the global auth guard and needs no token; paths it does not know fall
  * through to the controllers.
  */
 export function createStaticRouter(): express.Router {

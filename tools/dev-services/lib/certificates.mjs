@@ -53,7 +53,7 @@ function subject(commonName) {
   return `/O=${ORGANIZATION}/CN=${commonName.replaceAll('/', '\\/')}`;
 }
 
-// A random positive 128-bit serial number, as RFC 5280 asks for unpredictable serials.
+// A random positive 128-bit serial number, because RFC 5280 recommends unpredictable serials.
 function serialNumber() {
   const bytes = randomBytes(16);
   bytes[0] &= 0x7f;

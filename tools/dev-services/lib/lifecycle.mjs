@@ -96,7 +96,7 @@ function reportFailures(failures) {
 
 /**
  * Installs what is missing, then starts every service that is not running and waits until
- * each answers. Services start in parallel; one that fails does not stop the others.
+ * each responds. Services start in parallel; one that fails does not stop the others.
  */
 export async function up(services) {
   const startedAt = Date.now();

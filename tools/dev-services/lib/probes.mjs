@@ -1,5 +1,5 @@
 // Readiness probes: each sends a server one real protocol request over 127.0.0.1 and
-// resolves true only on the expected answer. Every probe has its own timeout.
+// resolves true only on the expected response. Every probe has its own timeout.
 import { get } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
@@ -60,7 +60,7 @@ function exchangeFrame(socket, request, frameLength) {
 
 /**
  * Sends a Kafka ApiVersions v0 request (API key 18) and returns whether the broker
- * answered with error code 0, which it does only once it serves requests.
+ * responded with error code 0, which it does only once it serves requests.
  */
 export async function kafkaApiVersions(port) {
   const clientId = Buffer.from('stadtdaten-dev-services');
@@ -85,7 +85,7 @@ export async function kafkaApiVersions(port) {
 
 /**
  * Opens an MQTT 3.1.1 connection over TLS with a client certificate and returns whether the
- * broker accepted it (CONNACK return code 0). `tls` holds ca, cert and key as Buffers.
+ * broker accepted it (CONNACK return code 0). `tls` contains ca, cert and key as Buffers.
  */
 export async function mqttTlsConnect(port, tls) {
   const clientId = Buffer.from(`dev-services-probe-${process.pid}`);

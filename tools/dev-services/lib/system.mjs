@@ -1,4 +1,4 @@
-// What the machine must provide: Debian packages, a Java runtime, Maven.
+// Requirements of the machine: Debian packages, a Java runtime, Maven.
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 

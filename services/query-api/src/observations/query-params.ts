@@ -14,7 +14,7 @@ export const INTERVAL_NAMES = Object.keys(INTERVALS_MS);
 
 const DAY_MS = 86_400_000;
 
-/** Largest number of raw observations one JSON answer returns. */
+/** Maximum number of raw observations one JSON response returns. */
 export const MAX_RAW_LIMIT = 10_000;
 
 /** Reads a time parameter: ISO 8601 with offset, or epoch milliseconds. */

@@ -70,11 +70,11 @@ export function checkValue(binding: DatastreamBinding, value: unknown): ResultVa
 }
 
 function wrongType(field: string, value: unknown, expected: string): RejectionError {
-  const shown = JSON.stringify(value) ?? String(value);
+  const displayed = JSON.stringify(value) ?? String(value);
 
   return new RejectionError(
     RejectionCode.WRONG_TYPE,
-    `value ${shown.slice(0, 80)} of field "${field}" is not of type ${expected}; ` +
+    `value ${displayed.slice(0, 80)} of field "${field}" is not of type ${expected}; ` +
       'fix the payload or the value type in the device type',
     { field },
   );
