@@ -18,3 +18,4 @@ export {
   parseTimestamp,
   type ParseTimestampOptions,
 } from './timestamp.parser';
+export { resolveLocalTime } from './local-time.resolver';

@@ -1,0 +1,8 @@
+export type {
+  SourceDecodeContext,
+  SourceDecodeResult,
+  SourceDecoder,
+  SourceFeature,
+  SourceGeometry,
+  SourceRecord,
+} from './decoders/source-decoder.interface';
