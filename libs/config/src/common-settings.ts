@@ -29,3 +29,12 @@ export const embeddedAdapterSettings = {
   STADTDATEN_AUTH: z.enum(['builtin']).default('builtin').describe('token verification: builtin issuer'),
   STADTDATEN_DEMO: booleanSetting(true).describe('load the Darmstadt demo catalog and run the simulated fleet'),
 };
+
+/** Settings of the connectors that run in the ingest gateway. */
+export const connectorSettings = {
+  STADTDATEN_CONNECTORS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('YAML file with the connectors (scheduled pulls and file imports); unset runs none'),
+};

@@ -71,6 +71,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectorRuns = new Counter({
+    name: 'stadtdaten_connector_runs_total',
+    help: 'Connector runs, by connector and outcome (succeeded, not-modified, failed)',
+    labelNames: ['connector', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectorValues = new Counter({
+    name: 'stadtdaten_connector_values_total',
+    help: 'Values read by connectors, by connector and what became of them (published, dropped, dead_lettered, missing)',
+    labelNames: ['connector', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectorLastSuccess = new Gauge({
+    name: 'stadtdaten_connector_last_success_timestamp_seconds',
+    help: 'End of the last run that succeeded or found the source unchanged, by connector',
+    labelNames: ['connector'] as const,
+    registers: [this.registry],
+  });
+
   private readonly snapshots = new Map<string, MetricsSnapshot>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {

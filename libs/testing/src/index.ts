@@ -1,1 +1,2 @@
 export * from './shared-data';
+export { createTestPki, type TestPki } from './test-pki';

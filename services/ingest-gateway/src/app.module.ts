@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import { SOURCE_DECODERS } from '@stadtdaten/connectors';
 import type { IngestConfig } from './config';
+import { ConnectorSettings } from './connectors/connector-settings';
+import { ConnectorsModule } from './connectors/connectors.module';
 import { IngestModule } from './ingest/ingest.module';
 import { IngestSettings } from './ingest/ingest-settings';
 
@@ -37,6 +40,7 @@ export class AppModule {
                 }
               : { mode: 'embedded', host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
         }),
+        ConnectorsModule.register(new ConnectorSettings(config.STADTDATEN_CONNECTORS_FILE, SOURCE_DECODERS)),
       ],
     };
   }

@@ -1,6 +1,7 @@
 import {
   adapterSettings,
   commonSettings,
+  connectorSettings,
   httpSettings,
   portSetting,
   requireAdapterSettings,
@@ -11,6 +12,7 @@ export const ingestConfigSchema = z
   .object({
     ...commonSettings,
     ...adapterSettings,
+    ...connectorSettings,
     ...httpSettings(8081),
     STADTDATEN_MQTT_HOST: z
       .string()

@@ -6,6 +6,7 @@ import { BuiltinIssuer } from '@stadtdaten/auth';
 import { AppError, ROLES, type Role } from '@stadtdaten/contracts';
 import { openRegistry } from '@stadtdaten/registry';
 import { Command, Option } from 'commander';
+import { registerConnectorCommands } from './cli/connector-commands';
 import { message } from './cli/messages';
 import { replayMessages } from './cli/replay';
 import { REPLAY_FORMATS, type ReplayFormat, planReplay } from './cli/replay-plan';
@@ -29,6 +30,7 @@ program
   .option('--mqtt-host <address>', 'MQTT bind address (env STADTDATEN_MQTT_HOST, default 127.0.0.1)')
   .option('--mqtt-port <port>', 'MQTT port (env STADTDATEN_MQTT_PORT, default 1883)')
   .option('--no-demo', 'start empty: no demo catalog and no simulated fleet')
+  .option('--connectors <file>', 'YAML file with connectors to run (env STADTDATEN_CONNECTORS_FILE)')
   .action(async (options) => {
     const platform = await startPlatform({
       dataDir: resolve(options.dataDir),
@@ -37,6 +39,7 @@ program
       mqttHost: options.mqttHost,
       mqttPort: options.mqttPort === undefined ? undefined : Number(options.mqttPort),
       demo: options.demo === false ? false : undefined,
+      connectorsFile: options.connectors === undefined ? undefined : resolve(options.connectors),
       env,
       pipelineInWorker: true,
     });
@@ -127,6 +130,8 @@ program
     process.stdout.write(`${message('replaySummary', summary.sent, summary.acknowledged, failed)}\n`);
     process.exitCode = failed > 0 ? 1 : 0;
   });
+
+registerConnectorCommands(program, defaultDataDir);
 
 const dev = program.command('dev').description('tools for development on one machine');
 dev

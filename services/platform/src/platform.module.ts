@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DashboardModule } from '@stadtdaten/dashboard';
-import { IngestModule, IngestSettings } from '@stadtdaten/ingest-gateway';
+import { SOURCE_DECODERS } from '@stadtdaten/connectors';
+import { ConnectorSettings, ConnectorsModule, IngestModule, IngestSettings } from '@stadtdaten/ingest-gateway';
 import type { Logger } from '@stadtdaten/observability';
 import { QueryApiModule } from '@stadtdaten/query-api';
 import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
@@ -42,6 +43,7 @@ export class PlatformModule {
           settings: new IngestSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION),
           mqtt: { host: config.STADTDATEN_MQTT_HOST, port: config.STADTDATEN_MQTT_PORT },
         }),
+        ConnectorsModule.register(new ConnectorSettings(config.STADTDATEN_CONNECTORS_FILE, SOURCE_DECODERS)),
         ...pipeline,
         QueryApiModule,
         DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),

@@ -19,6 +19,8 @@ export interface StartOptions {
   mqttPort?: number;
   demo?: boolean;
   demoIntervalMs?: number;
+  /** Connectors file (STADTDATEN_CONNECTORS_FILE). */
+  connectorsFile?: string;
   logLevel?: string;
   tileUrl?: string;
   /** Further settings as environment variables (STADTDATEN_*); the options above win. */
@@ -52,6 +54,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     STADTDATEN_DEMO_INTERVAL_MS: optionalString(options.demoIntervalMs) ?? options.env?.STADTDATEN_DEMO_INTERVAL_MS,
     STADTDATEN_LOG_LEVEL: options.logLevel ?? options.env?.STADTDATEN_LOG_LEVEL,
     STADTDATEN_TILE_URL: options.tileUrl ?? options.env?.STADTDATEN_TILE_URL,
+    STADTDATEN_CONNECTORS_FILE: options.connectorsFile ?? options.env?.STADTDATEN_CONNECTORS_FILE,
   });
 
   const pipelineInWorker = options.pipelineInWorker ?? false;

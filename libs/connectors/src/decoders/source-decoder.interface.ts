@@ -26,8 +26,9 @@ export interface SourceRecord {
   /** SourceFeature.key of the thing this value belongs to. */
   featureKey: string;
   /**
-   * Name of the quantity in lower kebab case, stable per decoder (e.g. free-spaces, no2,
-   * arrival-delay). The connector's mapping turns it into a datastream of the device type.
+   * Name of the quantity in lower snake case, stable per decoder (e.g. free_spaces, no2,
+   * arrival_delay), like the field names of device types. The connector's mapping turns it
+   * into a datastream of the device type.
    */
   field: string;
   value: number | string | boolean;
@@ -55,6 +56,8 @@ export interface SourceDecodeResult {
    * files). They are counted, not dead-lettered, because the source states there is nothing.
    */
   missing: number;
+  /** Address of the next page where the source pages its answers (`@iot.nextLink`); else undefined. */
+  next?: string;
 }
 
 /** Settings a decoder reads besides the input bytes. */

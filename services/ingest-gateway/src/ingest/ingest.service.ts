@@ -61,6 +61,29 @@ export class IngestService {
     return raw.id;
   }
 
+  /**
+   * Dead-letters a value that never became a raw message, because its source could not be
+   * decoded or mapped (connectors): the payload holds the value as read from the source.
+   */
+  async rejectAtSource(incoming: IncomingPayload, reasonCode: RejectionCode, detail: string, field = ''): Promise<void> {
+    await this.ensureTenantTopics(incoming.tenant);
+    const raw = this.toRawMessage(incoming);
+    const rejection = createRejection({
+      id: rejectionId(raw, -1, field),
+      raw,
+      reasonCode,
+      detail,
+      validatorVersion: this.settings.version,
+      rejectedAtMs: this.clock.now(),
+      entryIndex: -1,
+      field,
+    });
+    this.metrics.rejected.inc({ reason: reasonCode });
+    await this.eventLog.append(topicName(raw.tenant, TopicKind.REJECTED), [
+      { key: raw.deviceId, value: encodeRejection(rejection) },
+    ]);
+  }
+
   private toRawMessage(incoming: IncomingPayload): RawMessage {
     return createRawMessage({
       id: newMessageId(),

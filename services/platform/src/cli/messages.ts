@@ -31,6 +31,24 @@ const MESSAGES = {
     en: (url: string, dir: string) =>
       `note: no platform answered at ${url}, so the catalog is written directly into ${dir}; a platform running on that folder picks it up within a second. If it runs on another port, pass --url.`,
   },
+  connectorRunning: {
+    de: (name: string) => `Connector ${name} läuft …`,
+    en: (name: string) => `connector ${name} is running …`,
+  },
+  connectorSummary: {
+    de: (outcome: string, published: number, deadLettered: number, dropped: number, missing: number) =>
+      `Ergebnis: ${outcomeDe(outcome)}; ${published} Werte übernommen, ${deadLettered} in die Dead-Letter-Ablage, ${dropped} nicht zugeordnet, ${missing} ohne Wert in der Quelle.`,
+    en: (outcome: string, published: number, deadLettered: number, dropped: number, missing: number) =>
+      `result: ${outcome}; ${published} values published, ${deadLettered} dead-lettered, ${dropped} not mapped, ${missing} without a value in the source.`,
+  },
+  connectorNone: {
+    de: () => 'Es sind keine Connectoren eingerichtet (Datei mit --connectors beim Start oder STADTDATEN_CONNECTORS_FILE).',
+    en: () => 'no connectors are configured (give a file with --connectors at start, or STADTDATEN_CONNECTORS_FILE).',
+  },
+  platformUnreachable: {
+    de: (url: string) => `Unter ${url} antwortet keine Plattform. Erst \`stadtdaten start\` ausführen oder --url angeben.`,
+    en: (url: string) => `no platform answers at ${url}. Run \`stadtdaten start\` first, or pass --url.`,
+  },
   portInUse: {
     de: () => 'Der Port ist belegt: einen anderen mit --port oder --mqtt-port wählen oder den anderen Prozess beenden.',
     en: () => 'the port is in use: choose another with --port or --mqtt-port, or stop the other process.',
@@ -40,6 +58,17 @@ const MESSAGES = {
     en: (message: string) => `error: ${message}`,
   },
 } as const;
+
+function outcomeDe(outcome: string): string {
+  const names: Record<string, string> = {
+    succeeded: 'erfolgreich',
+    'not-modified': 'Quelle unverändert',
+    failed: 'fehlgeschlagen',
+    running: 'läuft',
+  };
+
+  return names[outcome] ?? outcome;
+}
 
 export type Language = 'de' | 'en';
 

@@ -1,0 +1,112 @@
+import { AppError, ErrorCode } from '@stadtdaten/contracts';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { cronProblem } from '../schedule/connector-scheduler';
+import { type ConnectorDefinition, connectorsFileSchema } from './connector-config.schema';
+
+/**
+ * Reads a connectors file (YAML, or JSON by `.json` name) and checks it as a whole: every
+ * problem is reported at once, with its path and the value found, and names must be unique
+ * and decoders known.
+ */
+export function loadConnectorsFile(path: string, knownDecoders: readonly string[]): ConnectorDefinition[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AppError(ErrorCode.INVALID_CONFIG, `cannot read connectors file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+
+  return parseConnectors(text, path, knownDecoders);
+}
+
+export function parseConnectors(text: string, sourceName: string, knownDecoders: readonly string[]): ConnectorDefinition[] {
+  let document: unknown;
+  try {
+    document = sourceName.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new AppError(
+      ErrorCode.INVALID_CONFIG,
+      `${sourceName} is not valid ${sourceName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const parsed = connectorsFileSchema.safeParse(document ?? {});
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, document));
+  if (parsed.success) {
+    problems.push(...crossChecks(parsed.data.connectors, knownDecoders));
+  }
+  if (problems.length > 0) {
+    throw new AppError(
+      ErrorCode.INVALID_CONFIG,
+      `${sourceName} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`,
+      { details: { problems } },
+    );
+  }
+
+  return parsed.data!.connectors;
+}
+
+function crossChecks(connectors: ConnectorDefinition[], knownDecoders: readonly string[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  connectors.forEach((connector, index) => {
+    if (seen.has(connector.name)) {
+      problems.push(`connectors[${index}].name: "${connector.name}" is used twice; give each connector its own name`);
+    }
+    seen.add(connector.name);
+    if (!knownDecoders.includes(connector.decoder)) {
+      problems.push(
+        `connectors[${index}].decoder: unknown decoder "${connector.decoder}"; use one of ${knownDecoders.join(', ')}`,
+      );
+    }
+    if (!isKnownZone(connector.timeZone)) {
+      problems.push(
+        `connectors[${index}].timeZone: unknown time zone "${connector.timeZone}"; use an IANA name such as Europe/Berlin`,
+      );
+    } else if (connector.schedule !== undefined && 'cron' in connector.schedule) {
+      const problem = cronProblem(connector.schedule.cron, connector.timeZone);
+      if (problem !== undefined) {
+        problems.push(
+          `connectors[${index}].schedule.cron: "${connector.schedule.cron}" is not a cron expression (${problem}); write five fields such as "*/15 * * * *"`,
+        );
+      }
+    }
+  });
+
+  return problems;
+}
+
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, document: unknown): string {
+  const path = issue.path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+  const found = valueAt(document, issue.path);
+  const shown = found === undefined ? 'missing' : `found ${JSON.stringify(found)?.slice(0, 80)}`;
+
+  return `${path || '(top level)'}: ${issue.message} (${shown})`;
+}
+
+function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
+  let current = document;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') {
+      return undefined;
+    }
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+
+  return current;
+}

@@ -1,0 +1,51 @@
+import type { RejectionCode } from '@stadtdaten/contracts';
+import type { SourceFeature } from '../decoders/source-decoder.interface';
+
+/** Where a connector's output goes: the tenant's raw topic and its dead letter. */
+export interface ConnectorSink {
+  /** Appends one raw message; resolves once the event log holds it. */
+  publish(message: ConnectorMessage): Promise<void>;
+  /** Sends a value that could not be used to the dead letter, with its reason. */
+  reject(entry: ConnectorRejection): Promise<void>;
+}
+
+export interface ConnectorMessage {
+  tenant: string;
+  deviceId: string;
+  /** `connector/<name>/<source>`: tells in the dead letter where a message came from. */
+  topic: string;
+  clientId: string;
+  format: 'senml';
+  contentType: string;
+  payload: Uint8Array;
+}
+
+export interface ConnectorRejection {
+  tenant: string;
+  deviceId: string;
+  topic: string;
+  clientId: string;
+  format: string;
+  payload: Uint8Array;
+  reasonCode: RejectionCode;
+  detail: string;
+  field?: string;
+}
+
+/** A thing and device to create for a feature that the registry does not know yet. */
+export interface FeatureRegistration {
+  deviceId: string;
+  deviceType: string;
+  useCase: string;
+  classification?: 'public' | 'internal' | 'personal';
+  feature: SourceFeature & { geometry: NonNullable<SourceFeature['geometry']> };
+  connector: string;
+}
+
+/** The registry as far as connectors need it. */
+export interface DeviceDirectory {
+  /** Ids of the tenant's devices that exist, among the ones asked for. */
+  existingDevices(tenant: string, deviceIds: readonly string[]): Promise<Set<string>>;
+  /** Creates a thing and a device per entry, as one catalog change. */
+  register(tenant: string, entries: readonly FeatureRegistration[]): Promise<void>;
+}
