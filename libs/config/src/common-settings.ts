@@ -38,3 +38,14 @@ export const connectorSettings = {
     .optional()
     .describe('YAML file with the connectors (scheduled pulls and file imports); unset runs none'),
 };
+
+/** Settings of the tenant key store (pseudonym and personal-data keys). */
+export const keySettings = {
+  STADTDATEN_KEK_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'file with the key-encryption key in base64 (openssl rand -base64 32); required with STADTDATEN_REGISTRY=postgres, else created under the data folder',
+    ),
+};

@@ -1,6 +1,6 @@
 export { RegistryService } from './registry.service';
 export { MIGRATIONS_TABLE, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS, openRegistry } from './open-registry';
-export type { PostgresRegistryOptions, RegistryOptions, SqliteRegistryOptions } from './open-registry';
+export type { PostgresRegistryOptions, PseudonymizeFn, RegistryOptions, SqliteRegistryOptions } from './open-registry';
 export type * from './registry.dto';
 export { REGISTRY_ENTITIES } from './entities/registry-entities';
 export { UCUM_UNITS, isKnownUnit, unitInfo } from './ucum-units';

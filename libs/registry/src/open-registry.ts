@@ -5,25 +5,32 @@ import { AppError, ErrorCode } from '@stadtdaten/contracts';
 import { REGISTRY_ENTITIES } from './entities/registry-entities';
 import { CreateRegistryPostgres1765000000000 } from './migrations/postgres/1765000000000-create-registry';
 import { CreateRegistry1765000000000 } from './migrations/sqlite/1765000000000-create-registry';
+import { AddOwnerPseudonymPostgres1766000000000 } from './migrations/postgres/1766000000000-add-owner-pseudonym';
+import { AddOwnerPseudonym1766000000000 } from './migrations/sqlite/1766000000000-add-owner-pseudonym';
 import { RegistryService } from './registry.service';
 
 /** Migrations of the SQLite schema, oldest first. */
-export const SQLITE_MIGRATIONS = [CreateRegistry1765000000000];
+export const SQLITE_MIGRATIONS = [CreateRegistry1765000000000, AddOwnerPseudonym1766000000000];
 
 /** Migrations of the PostgreSQL schema, oldest first; each has the name of its SQLite twin. */
-export const POSTGRES_MIGRATIONS = [CreateRegistryPostgres1765000000000];
+export const POSTGRES_MIGRATIONS = [CreateRegistryPostgres1765000000000, AddOwnerPseudonymPostgres1766000000000];
 
 /** Table in which TypeORM records the registry migrations that ran. */
 export const MIGRATIONS_TABLE = 'registry_migrations';
 
+/** Turns a person-related id into the tenant's pseudonym of it (see Pseudonymizer in libs/keys). */
+export type PseudonymizeFn = (tenant: string, clearId: string) => Promise<string>;
+
 export interface SqliteRegistryOptions {
   type: 'sqlite';
+  pseudonymize?: PseudonymizeFn;
   /** Database file; its folder is created when missing. `:memory:` keeps the registry in memory. */
   path: string;
 }
 
 export interface PostgresRegistryOptions {
   type: 'postgres';
+  pseudonymize?: PseudonymizeFn;
   /** Connection URL, e.g. `postgres://user:password@127.0.0.1:5432/stadtdaten`. */
   url: string;
   /** Schema of the registry tables, created when missing; default `public`. */
@@ -61,7 +68,7 @@ export async function openRegistry(options: RegistryOptions): Promise<RegistrySe
     throw openError(options, error);
   }
 
-  return new RegistryService(dataSource);
+  return new RegistryService(dataSource, options.pseudonymize);
 }
 
 /** Key of the PostgreSQL advisory lock that serialises migrations of processes starting at once. */

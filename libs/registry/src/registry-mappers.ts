@@ -39,6 +39,7 @@ export function toDeviceDto(row: DeviceEntity, type: DeviceTypeEntity, datastrea
     classification: row.classification,
     retentionDays: row.retentionDays,
     storageProfile: row.storageProfile,
+    ownerPseudonym: row.ownerPseudonym,
     datastreamIds,
   };
 }
@@ -87,7 +88,6 @@ export function toDeviceContext(
     retired: datastream.retired,
   }));
 
-  // NOTE: catalogs have no owner field yet, so ownerPseudonym stays unset for every device.
   return {
     tenant: row.tenantId,
     deviceId: row.id,
@@ -95,6 +95,7 @@ export function toDeviceContext(
     payloadFormat: type.payloadFormat,
     ...(type.codec === null ? {} : { codec: type.codec }),
     ...(type.timeZone === null ? {} : { timeZone: type.timeZone }),
+    ...(row.ownerPseudonym === null ? {} : { ownerPseudonym: row.ownerPseudonym }),
     datastreams: bindings,
   };
 }

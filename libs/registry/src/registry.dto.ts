@@ -39,6 +39,8 @@ export interface DeviceDto {
   retentionDays: number | null;
   /** Default storage profile of the device's datastreams; null uses the tenant's profile. */
   storageProfile: string | null;
+  /** Pseudonym of the owner's id (psn_…); null when the device has no owner. */
+  ownerPseudonym: string | null;
   datastreamIds: string[];
 }
 

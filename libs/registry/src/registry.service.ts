@@ -41,7 +41,10 @@ export class RegistryService {
   private readonly changeListeners = new Set<() => void>();
   private stopWatching?: () => void;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pseudonymize?: (tenant: string, clearId: string) => Promise<string>,
+  ) {
     this.queries = new RegistryQueries(dataSource.manager);
   }
 
@@ -106,12 +109,37 @@ export class RegistryService {
    * Validates a catalog document and applies it in one transaction. Applying the same
    * document again changes nothing. Throws AppError INVALID_CATALOG listing every problem.
    */
-  applyCatalog(document: unknown, options: ApplyCatalogOptions = {}): Promise<CatalogResult> {
+  async applyCatalog(document: unknown, options: ApplyCatalogOptions = {}): Promise<CatalogResult> {
     const dryRun = options.dryRun ?? false;
+    const pseudonymized = await this.pseudonymizeOwners(document);
 
     return this.write(() =>
-      this.dataSource.transaction((manager) => applyCatalogIn(manager, document, dryRun)),
+      this.dataSource.transaction((manager) => applyCatalogIn(manager, pseudonymized, dryRun)),
     );
+  }
+
+  /**
+   * Replaces each device's clear `owner` id by `ownerPseudonym` before anything is validated,
+   * planned or stored, so that the clear id appears in no table, change list or error.
+   */
+  private async pseudonymizeOwners(document: unknown): Promise<unknown> {
+    const devices = (document as { devices?: unknown } | null)?.devices;
+    if (this.pseudonymize === undefined || !Array.isArray(devices)) {
+      return document;
+    }
+    const replaced = await Promise.all(
+      devices.map(async (device: unknown) => {
+        const entry = device as { owner?: unknown; tenant?: unknown } | null;
+        if (entry === null || typeof entry.owner !== 'string' || typeof entry.tenant !== 'string') {
+          return device;
+        }
+        const { owner, ...rest } = entry as Record<string, unknown> & { owner: string; tenant: string };
+
+        return { ...rest, ownerPseudonym: await this.pseudonymize!(entry.tenant, owner) };
+      }),
+    );
+
+    return { ...(document as object), devices: replaced };
   }
 
   /** Parses catalog text: JSON for a `.json` file name, else YAML. Throws AppError INVALID_CATALOG on a syntax error. */

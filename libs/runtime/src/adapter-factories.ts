@@ -10,7 +10,7 @@ import type { AdapterConfig } from '@stadtdaten/config';
 import { PostgresRejectionStore, type RejectionStore, SqliteRejectionStore } from '@stadtdaten/dead-letter';
 import { type EventLog, KafkaEventLog, SqliteEventLog } from '@stadtdaten/event-log';
 import type { Logger } from '@stadtdaten/observability';
-import { type RegistryService, openRegistry } from '@stadtdaten/registry';
+import { type PseudonymizeFn, type RegistryService, openRegistry } from '@stadtdaten/registry';
 import { InfluxTimeSeriesStore, SqliteTimeSeriesStore, type TimeSeriesStore } from '@stadtdaten/timeseries';
 
 /** File names of the embedded adapters under the data directory. */
@@ -91,10 +91,10 @@ export function createRejectionStore(context: AdapterContext): RejectionStore {
 const REGISTRY_WATCH_INTERVAL_MS = 1000;
 
 /** Opens the registry: PostgreSQL, or SQLite under the data directory. */
-export async function openConfiguredRegistry(context: AdapterContext): Promise<RegistryService> {
+export async function openConfiguredRegistry(context: AdapterContext, pseudonymize?: PseudonymizeFn): Promise<RegistryService> {
   const { adapters } = context;
   if (adapters.STADTDATEN_REGISTRY === 'postgres') {
-    const registry = await openRegistry({ type: 'postgres', url: adapters.STADTDATEN_POSTGRES_URL! });
+    const registry = await openRegistry({ type: 'postgres', url: adapters.STADTDATEN_POSTGRES_URL!, pseudonymize });
     // Catalog changes made by another service reach this cache through PostgreSQL notifications.
     registry.watchExternalChanges(REGISTRY_WATCH_INTERVAL_MS);
 
@@ -103,6 +103,7 @@ export async function openConfiguredRegistry(context: AdapterContext): Promise<R
   const registry = await openRegistry({
     type: 'sqlite',
     path: join(context.dataDir, EMBEDDED_FILES.registry),
+    pseudonymize,
   });
   // Catalog changes made by another process on the same data folder reach this cache within a second.
   registry.watchExternalChanges(REGISTRY_WATCH_INTERVAL_MS);

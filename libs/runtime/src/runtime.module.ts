@@ -20,7 +20,9 @@ import {
   openConfiguredRegistry,
 } from './adapter-factories';
 import { Health, type Logger, Metrics, ProcessLogger, createLogger } from '@stadtdaten/observability';
+import { EnvelopeCipher, Pseudonymizer, TenantKeys } from '@stadtdaten/keys';
 import { RegistryService } from '@stadtdaten/registry';
+import { openTenantKeys } from './key-factories';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
 /** Settings the runtime needs to create the ports of a process. */
@@ -42,6 +44,8 @@ export class RuntimeOptions {
   processMetrics?: boolean;
   /** Adapter choice per port; the embedded adapter serves a port whose setting is absent. */
   adapters?: Partial<AdapterConfig>;
+  /** Key-encryption key file (STADTDATEN_KEK_FILE); embedded mode creates one under the data folder when unset. */
+  kekFile?: string;
 }
 
 /** The time-series store that keeps observations of datastreams classified personal, apart from the others. */
@@ -56,6 +60,7 @@ class PortsLifecycle implements OnApplicationShutdown {
     @Inject(PersonalTimeSeriesStore) private readonly personalStore: TimeSeriesStore,
     private readonly rejections: RejectionStore,
     private readonly registry: RegistryService,
+    private readonly keys: TenantKeys,
     private readonly logger: ProcessLogger,
     health: Health,
   ) {
@@ -71,6 +76,7 @@ class PortsLifecycle implements OnApplicationShutdown {
       this.personalStore.close(),
       this.rejections.close(),
       this.registry.close(),
+      this.keys.close(),
     ]);
     this.logger.root.info('ports closed');
     this.logger.root.flush();
@@ -116,7 +122,19 @@ export class RuntimeModule {
           useFactory: () => connected(createTimeSeriesStore(context, true)),
         },
         { provide: RejectionStore, useFactory: () => connected(createRejectionStore(context)) },
-        { provide: RegistryService, useFactory: () => openConfiguredRegistry(context) },
+        {
+          provide: TenantKeys,
+          useFactory: (clock: Clock) => openTenantKeys({ ...context, kekFile: options.kekFile }, clock),
+          inject: [Clock],
+        },
+        { provide: Pseudonymizer, useFactory: (keys: TenantKeys) => new Pseudonymizer(keys), inject: [TenantKeys] },
+        { provide: EnvelopeCipher, useFactory: (keys: TenantKeys) => new EnvelopeCipher(keys), inject: [TenantKeys] },
+        {
+          provide: RegistryService,
+          useFactory: (pseudonymizer: Pseudonymizer) =>
+            openConfiguredRegistry(context, (tenant, id) => pseudonymizer.pseudonym(tenant, id)),
+          inject: [Pseudonymizer],
+        },
         { provide: BuiltinIssuer, useFactory: () => BuiltinIssuer.open(options.dataDir) },
         {
           provide: TokenVerifier,
@@ -136,6 +154,9 @@ export class RuntimeModule {
         PersonalTimeSeriesStore,
         RejectionStore,
         RegistryService,
+        TenantKeys,
+        Pseudonymizer,
+        EnvelopeCipher,
         BuiltinIssuer,
         TokenVerifier,
       ],

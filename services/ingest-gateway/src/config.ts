@@ -2,6 +2,7 @@ import {
   adapterSettings,
   commonSettings,
   connectorSettings,
+  keySettings,
   httpSettings,
   portSetting,
   requireAdapterSettings,
@@ -12,6 +13,7 @@ export const ingestConfigSchema = z
   .object({
     ...commonSettings,
     ...adapterSettings,
+    ...keySettings,
     ...connectorSettings,
     ...httpSettings(8081),
     STADTDATEN_MQTT_HOST: z

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BuiltinIssuer } from '@stadtdaten/auth';
-import { AppError, ROLES, type Role } from '@stadtdaten/contracts';
+import { AppError, Clock, ROLES, type Role } from '@stadtdaten/contracts';
 import { openRegistry } from '@stadtdaten/registry';
 import { Command, Option } from 'commander';
 import { registerConnectorCommands } from './cli/connector-commands';
@@ -11,7 +11,9 @@ import { message } from './cli/messages';
 import { replayMessages } from './cli/replay';
 import { REPLAY_FORMATS, type ReplayFormat, planReplay } from './cli/replay-plan';
 import { runServiceAlone, SERVICE_NAMES } from './cli/run-service';
-import { EMBEDDED_FILES } from '@stadtdaten/runtime';
+import { EMBEDDED_FILES, openTenantKeys } from '@stadtdaten/runtime';
+import { Pseudonymizer } from '@stadtdaten/keys';
+import { createLogger } from '@stadtdaten/observability';
 import { startPlatform } from './platform';
 
 const env = process.env;
@@ -180,11 +182,18 @@ async function applyCatalog(text: string, file: string, options: { dataDir: stri
 
 /** Applies the catalog to the data folder's registry file when no platform responds. */
 async function applyDirectly(text: string, file: string, dataDir: string, dryRun?: boolean) {
-  const registry = await openRegistry({ type: 'sqlite', path: resolve(dataDir, EMBEDDED_FILES.registry) });
+  const keys = openTenantKeys({ service: 'cli', dataDir, logger: createLogger({ service: 'cli', version: '0.1.0', env: 'cli', level: 'warn' }), adapters: {} }, new Clock());
+  const pseudonymizer = new Pseudonymizer(keys);
+  const registry = await openRegistry({
+    type: 'sqlite',
+    path: resolve(dataDir, EMBEDDED_FILES.registry),
+    pseudonymize: (tenant, id) => pseudonymizer.pseudonym(tenant, id),
+  });
   try {
     return await registry.applyCatalog(registry.parseCatalog(text, file), { dryRun });
   } finally {
     await registry.close();
+    await keys.close();
   }
 }
 

@@ -1,10 +1,11 @@
-import { adapterSettings, commonSettings, httpSettings, requireAdapterSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 export const queryApiConfigSchema = z
   .object({
     ...commonSettings,
     ...adapterSettings,
+    ...keySettings,
     ...httpSettings(8080),
     STADTDATEN_TILE_URL: z
       .string()

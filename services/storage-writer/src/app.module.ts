@@ -18,6 +18,7 @@ export class AppModule {
           logLevel: config.STADTDATEN_LOG_LEVEL,
           dataDir: config.STADTDATEN_DATA_DIR,
           adapters: config,
+          kekFile: config.STADTDATEN_KEK_FILE,
         }),
         HttpEdgeModule,
         StorageModule,

@@ -1,10 +1,11 @@
-import { adapterSettings, commonSettings, httpSettings, requireAdapterSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 export const storageWriterConfigSchema = z
   .object({
     ...commonSettings,
     ...adapterSettings,
+    ...keySettings,
     ...httpSettings(8083),
   })
   .superRefine(requireAdapterSettings);

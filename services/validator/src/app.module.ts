@@ -19,6 +19,7 @@ export class AppModule {
           logLevel: config.STADTDATEN_LOG_LEVEL,
           dataDir: config.STADTDATEN_DATA_DIR,
           adapters: config,
+          kekFile: config.STADTDATEN_KEK_FILE,
         }),
         HttpEdgeModule,
         ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, VALIDATOR_VERSION)),

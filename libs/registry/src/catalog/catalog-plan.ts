@@ -143,7 +143,7 @@ class CatalogPlanner {
     for (const device of this.document.devices) {
       const key = scopedKey(device.tenant, device.id);
       listed.add(key);
-      const desired: DeviceDefaults & { deviceTypeId: string; name: string; description: string } = {
+      const desired: DeviceDefaults & { deviceTypeId: string; name: string; description: string; ownerPseudonym: string | null } = {
         tenantId: device.tenant,
         id: device.id,
         deviceTypeId: device.type,
@@ -153,6 +153,7 @@ class CatalogPlanner {
         classification: device.classification ?? DEFAULT_CLASSIFICATION,
         retentionDays: device.retentionDays ?? null,
         storageProfile: device.storageProfile ?? null,
+        ownerPseudonym: device.ownerPseudonym ?? null,
       };
       this.changes.upsert(
         DeviceEntity,

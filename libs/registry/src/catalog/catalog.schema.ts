@@ -32,6 +32,8 @@ const tenantId = z.string().refine(isTenantId, {
   error: (issue) =>
     `invalid tenant id ${showValue(issue.input)}; use 2 to 63 lower-case letters, digits and dashes, starting with a letter`,
 });
+const PSEUDONYM = /^psn_[A-Za-z0-9_-]{22}$/;
+
 const thingOrDeviceId = (noun: string) =>
   pattern(
     THING_OR_DEVICE_ID,
@@ -123,6 +125,18 @@ const deviceEntry = entry({
   retentionDays: retentionDays.optional(),
   storageProfile: storageProfile.optional(),
   datastreams: z.record(z.string(), datastreamOverride).nullish(),
+  /** Set by the registry from `owner`; a catalog may also give a pseudonym it computed before. */
+  // Neither message repeats the value, because it may be a clear person-related id.
+  ownerPseudonym: z
+    .string()
+    .regex(PSEUDONYM, { message: 'invalid owner pseudonym; give the clear id as owner, or a pseudonym of the form psn_ and 22 characters' })
+    .optional(),
+  owner: z
+    .unknown()
+    .refine((value) => value === undefined, {
+      message: 'owner ids are replaced by pseudonyms before they are stored, and this registry has no pseudonym key store; open it with a pseudonymizer',
+    })
+    .optional(),
 });
 
 /** The catalog document: every section is optional, and entries absent from it are left unchanged. */

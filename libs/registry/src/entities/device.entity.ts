@@ -59,6 +59,10 @@ export class DeviceEntity {
   @Column({ name: 'storage_profile', type: 'varchar', length: 32, nullable: true })
   storageProfile: string | null;
 
+  /** HMAC pseudonym of the owner's id under the tenant's pseudonym key; null when no owner is set. */
+  @Column({ name: 'owner_pseudonym', type: 'varchar', length: 64, nullable: true })
+  ownerPseudonym: string | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Clock, type Observation } from '@stadtdaten/contracts';
+import {
+  CANONICAL_SCHEMA_VERSION,
+  encodeCanonicalObservation,
+  toCanonicalObservation,
+} from './canonical-observation.encoder';
+import { IntegrityError, IntegrityErrorCode } from './integrity.errors';
+import { MerkleTree, hashLeaf } from './merkle-tree';
+import {
+  type BatchStatement,
+  type InclusionProof,
+  type SignedBatch,
+  encodeBatchStatement,
+  isBatchId,
+} from './signed-batch';
+import { SigningKeyStore } from './signing-key-store.port';
+
+/** A signed batch and one inclusion proof per observation, in the order the observations were given. */
+export interface SignedBatchResult {
+  batch: SignedBatch;
+  proofs: InclusionProof[];
+}
+
+/**
+ * Signs batches of observations: each observation's canonical encoding becomes a leaf of a
+ * Merkle tree, and the root is signed with the store's active key.
+ */
+export class BatchSigner {
+  constructor(
+    private readonly keys: SigningKeyStore,
+    private readonly clock: Clock = new Clock(),
+  ) {}
+
+  /**
+   * Signs `observations` as one batch. `batchId` defaults to a random UUID. Throws EMPTY_BATCH,
+   * INVALID_BATCH_ID, or INVALID_OBSERVATION naming the first observation that cannot be encoded.
+   */
+  async sign(
+    observations: readonly Observation[],
+    batchId: string = randomUUID(),
+  ): Promise<SignedBatchResult> {
+    if (observations.length === 0) {
+      throw new IntegrityError(
+        IntegrityErrorCode.EMPTY_BATCH,
+        'cannot sign an empty batch: pass at least one observation',
+      );
+    }
+    if (!isBatchId(batchId)) {
+      throw new IntegrityError(
+        IntegrityErrorCode.INVALID_BATCH_ID,
+        `invalid batch id "${batchId}": use 1 to 128 letters, digits, "-" or "_"`,
+      );
+    }
+
+    const tree = MerkleTree.fromLeafHashes(
+      observations.map((observation, index) => leafHashOf(observation, index)),
+    );
+    const key = await this.keys.activeKey();
+    const statement: BatchStatement = {
+      schemaVersion: CANONICAL_SCHEMA_VERSION,
+      batchId,
+      keyId: key.keyId,
+      createdAtMs: this.clock.now(),
+      treeSize: tree.size,
+      rootHash: tree.root.toString('base64url'),
+    };
+    const signature = await key.sign(encodeBatchStatement(statement, tree.root));
+
+    const proofs = observations.map((_, leafIndex) => ({
+      batchId,
+      leafIndex,
+      treeSize: tree.size,
+      path: tree.inclusionPath(leafIndex).map((hash) => hash.toString('base64url')),
+    }));
+
+    return { batch: { ...statement, signature: Buffer.from(signature).toString('base64url') }, proofs };
+  }
+}
+
+function leafHashOf(observation: Observation, index: number): Buffer {
+  try {
+    return hashLeaf(encodeCanonicalObservation(toCanonicalObservation(observation)));
+  } catch (error) {
+    if (error instanceof IntegrityError) {
+      throw new IntegrityError(
+        error.code as IntegrityErrorCode,
+        `observation ${index} ("${observation.id}") of the batch: ${error.message}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

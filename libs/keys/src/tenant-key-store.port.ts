@@ -1,0 +1,28 @@
+/** What a tenant key is for; each purpose has its own keys. */
+export type KeyPurpose = 'pseudonym' | 'personal-data';
+
+/** A stored tenant key, still wrapped by the key-encryption key. */
+export interface WrappedTenantKey {
+  tenant: string;
+  purpose: KeyPurpose;
+  /** k1, k2, …: the number grows with each rotation. */
+  id: string;
+  wrapped: Buffer;
+  createdAtMs: number;
+  active: boolean;
+}
+
+/**
+ * Storage of wrapped tenant keys. Implementations keep the keys apart from the data they
+ * protect (own SQLite file, own PostgreSQL schema) and never see a key in clear.
+ */
+export abstract class TenantKeyRepository {
+  /** Inserts the key unless a key with that id exists; returns whether it was inserted. */
+  abstract insert(key: WrappedTenantKey): Promise<boolean>;
+  abstract find(tenant: string, purpose: KeyPurpose, id: string): Promise<WrappedTenantKey | undefined>;
+  abstract active(tenant: string, purpose: KeyPurpose): Promise<WrappedTenantKey | undefined>;
+  abstract list(tenant?: string): Promise<WrappedTenantKey[]>;
+  /** Makes `id` the active key of the tenant and purpose, and every other key of them inactive. */
+  abstract activate(tenant: string, purpose: KeyPurpose, id: string): Promise<void>;
+  abstract close(): Promise<void>;
+}
