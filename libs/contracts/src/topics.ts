@@ -5,6 +5,8 @@ export const TopicKind = {
   PERSONAL: 'observations.personal',
   DERIVED: 'observations.derived',
   REJECTED: 'rejected',
+  /** Signed batches (JSON SignatureBatchEvent): the proof of every validated observation. */
+  SIGNATURES: 'signatures',
 } as const;
 
 export type TopicKind = (typeof TopicKind)[keyof typeof TopicKind];

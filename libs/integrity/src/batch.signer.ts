@@ -20,6 +20,8 @@ import { SigningKeyStore } from './signing-key-store.port';
 export interface SignedBatchResult {
   batch: SignedBatch;
   proofs: InclusionProof[];
+  /** Leaf hashes in batch order; a store that keeps them can rebuild every proof later. */
+  leafHashes: Buffer[];
 }
 
 /**
@@ -53,9 +55,8 @@ export class BatchSigner {
       );
     }
 
-    const tree = MerkleTree.fromLeafHashes(
-      observations.map((observation, index) => leafHashOf(observation, index)),
-    );
+    const leafHashes = observations.map((observation, index) => leafHashOf(observation, index));
+    const tree = MerkleTree.fromLeafHashes(leafHashes);
     const key = await this.keys.activeKey();
     const statement: BatchStatement = {
       schemaVersion: CANONICAL_SCHEMA_VERSION,
@@ -74,7 +75,7 @@ export class BatchSigner {
       path: tree.inclusionPath(leafIndex).map((hash) => hash.toString('base64url')),
     }));
 
-    return { batch: { ...statement, signature: Buffer.from(signature).toString('base64url') }, proofs };
+    return { batch: { ...statement, signature: Buffer.from(signature).toString('base64url') }, proofs, leafHashes };
   }
 }
 

@@ -11,3 +11,7 @@ export * from './observation.verifier';
 export * from './export-record';
 export * from './export-directory.verifier';
 export * from './signing.benchmark';
+export * from './tenant-keys-signing-key-store.adapter';
+export * from './signature-store.port';
+export * from './sqlite-signature-store.adapter';
+export * from './postgres-signature-store.adapter';

@@ -1,5 +1,5 @@
 /** What a tenant key is for; each purpose has its own keys. */
-export type KeyPurpose = 'pseudonym' | 'personal-data';
+export type KeyPurpose = 'pseudonym' | 'personal-data' | 'signing';
 
 /** A stored tenant key, still wrapped by the key-encryption key. */
 export interface WrappedTenantKey {

@@ -3,4 +3,4 @@ export * from './http-edge.module';
 export * from './problem.filter';
 export * from './run-service';
 export { EMBEDDED_FILES } from './adapter-factories';
-export { KEY_FILES, openTenantKeys } from './key-factories';
+export { KEY_FILES, createSignatureStore, openTenantKeys } from './key-factories';

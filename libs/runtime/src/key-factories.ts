@@ -6,13 +6,24 @@ import {
   SqliteTenantKeyRepository,
   TenantKeys,
 } from '@stadtdaten/keys';
+import { PostgresSignatureStore, type SignatureStore, SqliteSignatureStore } from '@stadtdaten/integrity';
 import type { AdapterContext } from './adapter-factories';
 
 /** Files of the embedded key store under the data directory; the folder is mode 0700. */
 export const KEY_FILES = {
   kek: join('keys', 'kek.key'),
   tenantKeys: join('keys', 'tenant-keys.sqlite'),
+  signatures: 'signatures.sqlite',
 } as const;
+
+/** Opens the store of signed batches: PostgreSQL schema `integrity` beside the registry, or its own SQLite file. */
+export function createSignatureStore(context: AdapterContext): SignatureStore {
+  if (context.adapters.STADTDATEN_REGISTRY === 'postgres') {
+    return new PostgresSignatureStore({ url: context.adapters.STADTDATEN_POSTGRES_URL!, schema: 'integrity' });
+  }
+
+  return new SqliteSignatureStore({ path: join(context.dataDir, KEY_FILES.signatures) });
+}
 
 /**
  * Opens the tenant key store: the wrapped keys in PostgreSQL (schema `keys`) beside the

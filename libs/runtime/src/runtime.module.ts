@@ -22,7 +22,8 @@ import {
 import { Health, type Logger, Metrics, ProcessLogger, createLogger } from '@stadtdaten/observability';
 import { EnvelopeCipher, Pseudonymizer, TenantKeys } from '@stadtdaten/keys';
 import { RegistryService } from '@stadtdaten/registry';
-import { openTenantKeys } from './key-factories';
+import { createSignatureStore, openTenantKeys } from './key-factories';
+import { BatchSigner, SignatureStore, SigningKeyStore, TenantKeysSigningKeyStore } from '@stadtdaten/integrity';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
 /** Settings the runtime needs to create the ports of a process. */
@@ -61,6 +62,7 @@ class PortsLifecycle implements OnApplicationShutdown {
     private readonly rejections: RejectionStore,
     private readonly registry: RegistryService,
     private readonly keys: TenantKeys,
+    private readonly signatures: SignatureStore,
     private readonly logger: ProcessLogger,
     health: Health,
   ) {
@@ -77,6 +79,7 @@ class PortsLifecycle implements OnApplicationShutdown {
       this.rejections.close(),
       this.registry.close(),
       this.keys.close(),
+      this.signatures.close(),
     ]);
     this.logger.root.info('ports closed');
     this.logger.root.flush();
@@ -130,6 +133,17 @@ export class RuntimeModule {
         { provide: Pseudonymizer, useFactory: (keys: TenantKeys) => new Pseudonymizer(keys), inject: [TenantKeys] },
         { provide: EnvelopeCipher, useFactory: (keys: TenantKeys) => new EnvelopeCipher(keys), inject: [TenantKeys] },
         {
+          provide: SigningKeyStore,
+          useFactory: (keys: TenantKeys) => new TenantKeysSigningKeyStore(keys),
+          inject: [TenantKeys],
+        },
+        {
+          provide: BatchSigner,
+          useFactory: (keys: SigningKeyStore, clock: Clock) => new BatchSigner(keys, clock),
+          inject: [SigningKeyStore, Clock],
+        },
+        { provide: SignatureStore, useFactory: () => connected(createSignatureStore(context)) },
+        {
           provide: RegistryService,
           useFactory: (pseudonymizer: Pseudonymizer) =>
             openConfiguredRegistry(context, (tenant, id) => pseudonymizer.pseudonym(tenant, id)),
@@ -157,6 +171,9 @@ export class RuntimeModule {
         TenantKeys,
         Pseudonymizer,
         EnvelopeCipher,
+        SigningKeyStore,
+        BatchSigner,
+        SignatureStore,
         BuiltinIssuer,
         TokenVerifier,
       ],

@@ -7,6 +7,7 @@ import { AppError, Clock, ROLES, type Role } from '@stadtdaten/contracts';
 import { openRegistry } from '@stadtdaten/registry';
 import { Command, Option } from 'commander';
 import { registerConnectorCommands } from './cli/connector-commands';
+import { registerKeyCommands } from './cli/key-commands';
 import { message } from './cli/messages';
 import { replayMessages } from './cli/replay';
 import { REPLAY_FORMATS, type ReplayFormat, planReplay } from './cli/replay-plan';
@@ -134,6 +135,7 @@ program
   });
 
 registerConnectorCommands(program, defaultDataDir);
+registerKeyCommands(program, defaultDataDir);
 
 const dev = program.command('dev').description('tools for development on one machine');
 dev

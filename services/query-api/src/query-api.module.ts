@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import express from 'express';
 import { CatalogController } from './catalog/catalog.controller';
+import { IntegrityController } from './integrity/integrity.controller';
 import { ObservationsController } from './observations/observations.controller';
 import { ObservationsService } from './observations/observations.service';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -10,7 +11,7 @@ import { VisibilityService } from './things/visibility.service';
 
 /** The REST API under /api/v1; needs RuntimeModule and HttpEdgeModule. */
 @Module({
-  controllers: [ThingsController, ObservationsController, CatalogController, OpenApiController],
+  controllers: [ThingsController, ObservationsController, CatalogController, IntegrityController, OpenApiController],
   providers: [VisibilityService, ObservationsService],
 })
 export class QueryApiModule implements NestModule {

@@ -130,6 +130,7 @@ export class IngestService {
       TopicKind.PERSONAL,
       TopicKind.DERIVED,
       TopicKind.REJECTED,
+      TopicKind.SIGNATURES,
     ];
     await this.eventLog.ensureTopics(kinds.map((kind) => topicName(tenant, kind)));
     this.knownTenants.add(tenant);

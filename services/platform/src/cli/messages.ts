@@ -49,6 +49,21 @@ const MESSAGES = {
     de: (url: string) => `Unter ${url} antwortet keine Plattform. Erst \`stadtdaten start\` ausführen oder --url angeben.`,
     en: (url: string) => `no platform answers at ${url}. Run \`stadtdaten start\` first, or pass --url.`,
   },
+  keyRotated: {
+    de: (keyId: string) => `Neuer aktiver Signaturschlüssel: ${keyId}. Die bisherigen Schlüssel bleiben veröffentlicht.`,
+    en: (keyId: string) => `new active signing key: ${keyId}. The earlier keys stay published.`,
+  },
+  keysDirect: {
+    de: (url: string, dir: string) =>
+      `Hinweis: Unter ${url} antwortet keine Plattform; der Schlüssel wird direkt in ${dir} gewechselt.`,
+    en: (url: string, dir: string) => `note: no platform answered at ${url}, so the key is rotated directly in ${dir}.`,
+  },
+  verifySummary: {
+    de: (verified: number, failed: number, batches: number) =>
+      `Geprüft: ${verified} Beobachtungen gültig, ${failed} ungültig, ${batches} signierte Stapel.`,
+    en: (verified: number, failed: number, batches: number) =>
+      `checked: ${verified} observations valid, ${failed} invalid, ${batches} signed batches.`,
+  },
   portInUse: {
     de: () => 'Der Port ist belegt: einen anderen mit --port oder --mqtt-port wählen oder den anderen Prozess beenden.',
     en: () => 'the port is in use: choose another with --port or --mqtt-port, or stop the other process.',

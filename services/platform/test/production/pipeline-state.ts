@@ -8,6 +8,7 @@ const TENANT_TOPIC_KINDS = [
   TopicKind.PERSONAL,
   TopicKind.DERIVED,
   TopicKind.REJECTED,
+  TopicKind.SIGNATURES,
 ];
 
 function kafkaAdmin() {
@@ -21,7 +22,7 @@ function kafkaAdmin() {
 }
 
 /**
- * Creates the tenant's five topics with 3 partitions, as the gateway would at the first message,
+ * Creates the tenant's six topics with 3 partitions, as the gateway would at the first message,
  * so that the consumers subscribe to them at their start and need no restart for new topics.
  */
 export async function createTenantTopics(tenant: string): Promise<void> {
@@ -101,7 +102,7 @@ export async function pipelineLag(tenant: string): Promise<number> {
   try {
     const consumed: [string, TopicKind[]][] = [
       ['validator', [TopicKind.RAW]],
-      ['storage-writer', [TopicKind.OBSERVATIONS, TopicKind.PERSONAL, TopicKind.DERIVED, TopicKind.REJECTED]],
+      ['storage-writer', [TopicKind.OBSERVATIONS, TopicKind.PERSONAL, TopicKind.DERIVED, TopicKind.REJECTED, TopicKind.SIGNATURES]],
     ];
     let lag = 0;
     for (const [groupId, kinds] of consumed) {

@@ -9,8 +9,9 @@ export const STORAGE_WRITER_GROUP = 'storage-writer';
 /** How often the consumer lag gauge is refreshed, in milliseconds. */
 const LAG_REFRESH_MS = 5000;
 
-/** Every tenant's observations, personal, derived and rejected topics; group 2 is the topic kind. */
-const STORED_TOPICS = /^stadtdaten\.([a-z][a-z0-9-]{1,62})\.(observations|observations\.personal|observations\.derived|rejected)$/;
+/** Every tenant's observations, personal, derived, rejected and signatures topics; group 2 is the topic kind. */
+const STORED_TOPICS =
+  /^stadtdaten\.([a-z][a-z0-9-]{1,62})\.(observations|observations\.personal|observations\.derived|rejected|signatures)$/;
 
 /**
  * Consumes the observation topics (validated, personal, derived) and the dead-letter
@@ -56,6 +57,8 @@ export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShu
 
     if (kind === TopicKind.REJECTED) {
       await this.storage.storeRejections(records);
+    } else if (kind === TopicKind.SIGNATURES) {
+      await this.storage.storeSignatures(records);
     } else {
       await this.storage.storeObservations(records, kind === TopicKind.PERSONAL);
     }

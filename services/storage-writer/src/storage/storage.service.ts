@@ -7,6 +7,7 @@ import {
   fromResultCase,
 } from '@stadtdaten/contracts';
 import { RejectionStore, type StoredRejection } from '@stadtdaten/dead-letter';
+import { type SignatureBatchEvent, SignatureStore } from '@stadtdaten/integrity';
 import type { ConsumedRecord } from '@stadtdaten/event-log';
 import { Metrics } from '@stadtdaten/observability';
 import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
@@ -23,7 +24,15 @@ export class StorageService {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     private readonly retention: RetentionLookup,
+    private readonly signatures: SignatureStore,
   ) {}
+
+  /** Stores signed batches; a batch stored twice changes nothing. */
+  async storeSignatures(records: ConsumedRecord[]): Promise<void> {
+    for (const record of records) {
+      await this.signatures.save(JSON.parse(Buffer.from(record.value).toString('utf8')) as SignatureBatchEvent);
+    }
+  }
 
   async storeObservations(records: ConsumedRecord[], personal: boolean): Promise<void> {
     const decoded = records.map((record) => decodeObservation(record.value));

@@ -12,6 +12,7 @@ import {
 } from '@stadtdaten/contracts';
 import { type ConsumedRecord, EventLog, type LogRecord, type Subscription } from '@stadtdaten/event-log';
 import { type Logger, Metrics, ProcessLogger } from '@stadtdaten/observability';
+import { ObservationSigner } from './observation.signer';
 import { ValidationService } from './validation.service';
 
 
@@ -33,6 +34,7 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly eventLog: EventLog,
     private readonly validation: ValidationService,
+    private readonly signer: ObservationSigner,
     private readonly metrics: Metrics,
     logger: ProcessLogger,
   ) {
@@ -73,22 +75,33 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
     const stopTimer = this.metrics.batchSeconds.startTimer({ service: 'validator' });
     const outgoing = new Map<string, LogRecord[]>();
+    const validated = new Map<string, Observation[]>();
 
     for (const record of records) {
       const tenant = tenantOfTopic(record.topic) ?? 'unknown';
       const { observations, rejections } = await this.validateRecord(record, tenant);
-      for (const observation of observations) {
-        const kind = observation.classification === 'personal' ? TopicKind.PERSONAL : TopicKind.OBSERVATIONS;
-        push(outgoing, topicName(tenant, kind), {
-          key: observation.datastreamId,
-          value: encodeObservation(observation),
-        });
-      }
+      const ofTenant = validated.get(tenant) ?? [];
+      ofTenant.push(...observations);
+      validated.set(tenant, ofTenant);
       for (const rejection of rejections) {
         this.metrics.rejected.inc({ reason: rejection.reasonCode });
         push(outgoing, topicName(tenant, TopicKind.REJECTED), {
           key: rejection.raw?.deviceId ?? '',
           value: encodeRejection(rejection),
+        });
+      }
+    }
+
+    for (const [tenant, observations] of validated) {
+      const signatures = await this.signer.sign(tenant, observations);
+      for (const record of signatures.records) {
+        push(outgoing, signatures.topic, record);
+      }
+      for (const observation of observations) {
+        const kind = observation.classification === 'personal' ? TopicKind.PERSONAL : TopicKind.OBSERVATIONS;
+        push(outgoing, topicName(tenant, kind), {
+          key: observation.datastreamId,
+          value: encodeObservation(observation),
         });
       }
     }

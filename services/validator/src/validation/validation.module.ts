@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ObservationSigner } from './observation.signer';
 import { ValidationConsumer } from './validation.consumer';
 import { ValidationService } from './validation.service';
 import { ValidatorSettings } from './validator-settings';
@@ -9,7 +10,7 @@ export class ValidationModule {
   static register(settings: ValidatorSettings) {
     return {
       module: ValidationModule,
-      providers: [{ provide: ValidatorSettings, useValue: settings }, ValidationService, ValidationConsumer],
+      providers: [{ provide: ValidatorSettings, useValue: settings }, ValidationService, ObservationSigner, ValidationConsumer],
       exports: [ValidationService, ValidationConsumer],
     };
   }
