@@ -3,12 +3,15 @@ import { rejectionOf } from '../test/fixtures';
 import { decoderFor, FORMAT_NAMES, formatForContentType } from './decoder.registry';
 
 describe('decoderFor', () => {
-  it.each(['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community'])('returns %s', (name) => {
-    expect(decoderFor(name).name).toBe(name);
-  });
+  it.each(['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community', 'loriot'])(
+    'returns %s',
+    (name) => {
+      expect(decoderFor(name).name).toBe(name);
+    },
+  );
 
   it('lists the formats', () => {
-    expect(FORMAT_NAMES).toEqual(['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community']);
+    expect(FORMAT_NAMES).toEqual(['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community', 'loriot']);
   });
 
   it('rejects an unknown format', () => {
@@ -16,7 +19,7 @@ describe('decoderFor', () => {
 
     expect(error.code).toBe(RejectionCode.UNSUPPORTED_FORMAT);
     expect(error.message).toContain("'cbor'");
-    expect(error.message).toContain('json, senml, ttn-v3, chirpstack-v4, sensor-community');
+    expect(error.message).toContain('json, senml, ttn-v3, chirpstack-v4, sensor-community, loriot');
   });
 });
 

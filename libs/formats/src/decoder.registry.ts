@@ -2,6 +2,7 @@ import { RejectionCode, RejectionError } from '@stadtdaten/contracts';
 import { ChirpStackV4Decoder } from './chirpstack-v4.decoder';
 import { codecFor } from './codecs/codec-registry';
 import { JsonDecoder } from './json.decoder';
+import { LoriotDecoder } from './loriot.decoder';
 import type { PayloadDecoder } from './payload-decoder.interface';
 import { SenmlDecoder } from './senml.decoder';
 import { SensorCommunityDecoder } from './sensor-community.decoder';
@@ -13,6 +14,7 @@ const DECODERS: readonly PayloadDecoder[] = [
   new TtnV3Decoder(codecFor),
   new ChirpStackV4Decoder(codecFor),
   new SensorCommunityDecoder(),
+  new LoriotDecoder(codecFor),
 ];
 
 const DECODERS_BY_NAME = new Map(DECODERS.map((decoder) => [decoder.name, decoder]));

@@ -51,3 +51,13 @@ export class EnvelopeCipher {
     }
   }
 }
+
+/** Associated data that binds an encrypted observation result to its datastream and phenomenon time. */
+export function observationContext(datastreamId: string, phenomenonTimeMs: number): string {
+  return `observation\u0000${datastreamId}\u0000${phenomenonTimeMs}`;
+}
+
+/** Associated data that binds an encrypted raw payload to its tenant, device and message id. */
+export function rawPayloadContext(deviceId: string, rawMessageId: string): string {
+  return `raw\u0000${deviceId}\u0000${rawMessageId}`;
+}

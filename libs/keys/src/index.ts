@@ -1,4 +1,4 @@
-export { EnvelopeCipher, ENVELOPE_PREFIX } from './envelope-cipher';
+export { EnvelopeCipher, ENVELOPE_PREFIX, observationContext, rawPayloadContext } from './envelope-cipher';
 export { KeyEncryptionKey } from './key-encryption-key';
 export { PostgresTenantKeyRepository, type PostgresTenantKeyOptions } from './postgres-tenant-key.repository';
 export { Pseudonymizer, PSEUDONYM_PREFIX } from './pseudonymizer';

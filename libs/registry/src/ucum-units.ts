@@ -46,6 +46,7 @@ export const UCUM_UNITS: Readonly<Record<string, UnitInfo>> = {
   A: { symbol: 'A', de: 'Ampere', en: 'amperes' },
   W: { symbol: 'W', de: 'Watt', en: 'watts' },
   kW: { symbol: 'kW', de: 'Kilowatt', en: 'kilowatts' },
+  MW: { symbol: 'MW', de: 'Megawatt', en: 'megawatts' },
   'kW.h': { symbol: 'kWh', de: 'Kilowattstunden', en: 'kilowatt hours' },
   'MW.h': { symbol: 'MWh', de: 'Megawattstunden', en: 'megawatt hours' },
   L: { symbol: 'l', de: 'Liter', en: 'litres' },

@@ -24,7 +24,7 @@ export type StorageProfile = (typeof STORAGE_PROFILES)[number];
 export const DEFAULT_STORAGE_PROFILE: StorageProfile = 'onprem-darz';
 
 /** Decoders a device type can name; the formats lib implements them. */
-export const PAYLOAD_FORMATS = ['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community'] as const;
+export const PAYLOAD_FORMATS = ['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'loriot', 'sensor-community'] as const;
 
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 

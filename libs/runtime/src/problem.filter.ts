@@ -1,5 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
-import { AppError } from '@stadtdaten/contracts';
+import { AppError, Clock, ErrorCode } from '@stadtdaten/contracts';
+import { decodeJwt } from 'jose';
+import { AuditTrail } from './audit-trail';
 import { ProcessLogger } from '@stadtdaten/observability';
 import type { Request, Response } from 'express';
 import { GERMAN_HINTS, PROBLEMS, preferredLanguage } from './problem-messages';
@@ -11,7 +13,11 @@ import { GERMAN_HINTS, PROBLEMS, preferredLanguage } from './problem-messages';
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(private readonly logger: ProcessLogger) {}
+  constructor(
+    private readonly logger: ProcessLogger,
+    private readonly audit: AuditTrail,
+    private readonly clock: Clock,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -19,6 +25,9 @@ export class ProblemFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const language = preferredLanguage(request.headers['accept-language']);
     const { code, status, message } = this.classify(error, request);
+    if (code === ErrorCode.UNAUTHENTICATED && typeof request.headers.authorization === 'string') {
+      void this.audit.failedLogin(request.ip ?? 'unknown', claimedSubject(request.headers.authorization), message, this.clock.now());
+    }
     const problem = PROBLEMS[code] ?? { status, en: 'Error', de: 'Fehler' };
     const detail = language === 'de' && GERMAN_HINTS[code] ? `${GERMAN_HINTS[code]} (${message})` : message;
 
@@ -59,5 +68,15 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger.root.error({ err: error, method: request.method, path: request.path }, 'request failed');
 
     return { code: 'INTERNAL', status: 500, message: 'internal error' };
+  }
+}
+
+/** The `sub` claim of a bearer token that failed verification, read without trusting it; null when unreadable. */
+function claimedSubject(authorization: string): string | null {
+  try {
+    const subject = decodeJwt(authorization.replace(/^Bearer\s+/i, '')).sub;
+    return typeof subject === 'string' ? subject.slice(0, 200) : null;
+  } catch {
+    return null;
   }
 }

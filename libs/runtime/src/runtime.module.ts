@@ -22,7 +22,9 @@ import {
 import { Health, type Logger, Metrics, ProcessLogger, createLogger } from '@stadtdaten/observability';
 import { EnvelopeCipher, Pseudonymizer, TenantKeys } from '@stadtdaten/keys';
 import { RegistryService } from '@stadtdaten/registry';
-import { createSignatureStore, openTenantKeys } from './key-factories';
+import { createAuditLog, createSignatureStore, openTenantKeys } from './security-factories';
+import { AuditLog } from '@stadtdaten/audit';
+import { AuditTrail } from './audit-trail';
 import { BatchSigner, SignatureStore, SigningKeyStore, TenantKeysSigningKeyStore } from '@stadtdaten/integrity';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
@@ -63,6 +65,7 @@ class PortsLifecycle implements OnApplicationShutdown {
     private readonly registry: RegistryService,
     private readonly keys: TenantKeys,
     private readonly signatures: SignatureStore,
+    private readonly auditLog: AuditLog,
     private readonly logger: ProcessLogger,
     health: Health,
   ) {
@@ -80,6 +83,7 @@ class PortsLifecycle implements OnApplicationShutdown {
       this.registry.close(),
       this.keys.close(),
       this.signatures.close(),
+      this.auditLog.close(),
     ]);
     this.logger.root.info('ports closed');
     this.logger.root.flush();
@@ -143,6 +147,8 @@ export class RuntimeModule {
           inject: [SigningKeyStore, Clock],
         },
         { provide: SignatureStore, useFactory: () => connected(createSignatureStore(context)) },
+        { provide: AuditLog, useFactory: (clock: Clock) => connected(createAuditLog(context, clock)), inject: [Clock] },
+        AuditTrail,
         {
           provide: RegistryService,
           useFactory: (pseudonymizer: Pseudonymizer) =>
@@ -174,6 +180,8 @@ export class RuntimeModule {
         SigningKeyStore,
         BatchSigner,
         SignatureStore,
+        AuditLog,
+        AuditTrail,
         BuiltinIssuer,
         TokenVerifier,
       ],

@@ -5,14 +5,22 @@ import pino from 'pino';
 import { type RunningPlatform, startPlatform } from '../src/platform';
 
 /** Starts a fresh platform on free ports in a temporary data folder, without the demo. */
-export async function startTestPlatform(options: { demo?: boolean; dataDir?: string } = {}) {
+export async function startTestPlatform(
+  options: { demo?: boolean; dataDir?: string; connectorsFile?: string; logSink?: (line: string) => void } = {},
+) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stadtdaten-test-'));
+  const sink = options.logSink;
+  const logger =
+    sink === undefined
+      ? pino({ level: process.env.STADTDATEN_TEST_LOG_LEVEL ?? 'silent' })
+      : pino({ level: 'debug' }, { write: (line: string) => sink(line) });
   const platform = await startPlatform({
     dataDir,
     httpPort: 0,
     mqttPort: 0,
     demo: options.demo ?? false,
-    logger: pino({ level: process.env.STADTDATEN_TEST_LOG_LEVEL ?? 'silent' }),
+    connectorsFile: options.connectorsFile,
+    logger,
   });
 
   return { platform, dataDir, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };

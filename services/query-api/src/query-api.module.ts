@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import express from 'express';
+import { AuditController } from './audit/audit.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { IntegrityController } from './integrity/integrity.controller';
 import { ObservationsController } from './observations/observations.controller';
@@ -11,7 +12,7 @@ import { VisibilityService } from './things/visibility.service';
 
 /** The REST API under /api/v1; needs RuntimeModule and HttpEdgeModule. */
 @Module({
-  controllers: [ThingsController, ObservationsController, CatalogController, IntegrityController, OpenApiController],
+  controllers: [ThingsController, ObservationsController, CatalogController, IntegrityController, AuditController, OpenApiController],
   providers: [VisibilityService, ObservationsService],
 })
 export class QueryApiModule implements NestModule {

@@ -2,6 +2,7 @@ import { AppError, ErrorCode } from '@stadtdaten/contracts';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import type { SourceDecoder } from '../decoders/source-decoder.interface';
 import { cronProblem } from '../schedule/connector-scheduler';
 import { type ConnectorDefinition, connectorsFileSchema } from './connector-config.schema';
 
@@ -10,7 +11,10 @@ import { type ConnectorDefinition, connectorsFileSchema } from './connector-conf
  * problem is reported at once, with its path and the value found, and names must be unique
  * and decoders known.
  */
-export function loadConnectorsFile(path: string, knownDecoders: readonly string[]): ConnectorDefinition[] {
+/** Decoders by name, or only their names where the options need no check. */
+export type KnownDecoders = readonly (string | Pick<SourceDecoder, 'name' | 'optionsSchema'>)[];
+
+export function loadConnectorsFile(path: string, knownDecoders: KnownDecoders): ConnectorDefinition[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -23,7 +27,7 @@ export function loadConnectorsFile(path: string, knownDecoders: readonly string[
   return parseConnectors(text, path, knownDecoders);
 }
 
-export function parseConnectors(text: string, sourceName: string, knownDecoders: readonly string[]): ConnectorDefinition[] {
+export function parseConnectors(text: string, sourceName: string, knownDecoders: KnownDecoders): ConnectorDefinition[] {
   let document: unknown;
   try {
     document = sourceName.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
@@ -50,18 +54,26 @@ export function parseConnectors(text: string, sourceName: string, knownDecoders:
   return parsed.data!.connectors;
 }
 
-function crossChecks(connectors: ConnectorDefinition[], knownDecoders: readonly string[]): string[] {
+function crossChecks(connectors: ConnectorDefinition[], knownDecoders: KnownDecoders): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
+  const decoders = new Map(
+    knownDecoders.map((decoder) => (typeof decoder === 'string' ? [decoder, undefined] : [decoder.name, decoder.optionsSchema])),
+  );
   connectors.forEach((connector, index) => {
     if (seen.has(connector.name)) {
       problems.push(`connectors[${index}].name: "${connector.name}" is used twice; give each connector its own name`);
     }
     seen.add(connector.name);
-    if (!knownDecoders.includes(connector.decoder)) {
+    if (!decoders.has(connector.decoder)) {
       problems.push(
-        `connectors[${index}].decoder: unknown decoder "${connector.decoder}"; use one of ${knownDecoders.join(', ')}`,
+        `connectors[${index}].decoder: unknown decoder "${connector.decoder}"; use one of ${[...decoders.keys()].join(', ')}`,
       );
+    }
+    const optionsCheck = decoders.get(connector.decoder)?.safeParse(connector.options);
+    for (const issue of optionsCheck?.success === false ? optionsCheck.error.issues : []) {
+      const path = ['options', ...issue.path.map(String)].join('.');
+      problems.push(`connectors[${index}].${path}: ${issue.message}`);
     }
     if (!isKnownZone(connector.timeZone)) {
       problems.push(

@@ -1,4 +1,5 @@
 import type { RejectionError } from '@stadtdaten/contracts';
+import type { ZodType } from 'zod';
 
 /** A point or shape on the map, as GeoJSON geometry in WGS 84 (longitude first). */
 export interface SourceGeometry {
@@ -56,6 +57,8 @@ export interface SourceDecodeResult {
    * files). They are counted, not dead-lettered, because the source states there is nothing.
    */
   missing: number;
+  /** Values held back for a later run, such as forecasts further ahead than the validator accepts. */
+  deferred?: number;
   /** Address of the next page where the source pages its answers (`@iot.nextLink`); else undefined. */
   next?: string;
 }
@@ -81,6 +84,8 @@ export interface SourceDecoder {
   readonly name: string;
   /** One line for the connector docs and `stadtdaten connector list`. */
   readonly description: string;
+  /** Checks the connector's `options` for this decoder; the connectors file is checked with it at load. */
+  readonly optionsSchema?: ZodType;
   /**
    * Throws RejectionError (MALFORMED_PAYLOAD / UNSUPPORTED_FORMAT) when the input as a whole
    * cannot be read; per-value failures go into `problems` instead.

@@ -24,6 +24,8 @@ export interface ConnectorRunReport {
   deadLettered: number;
   /** Cells that the source marks as having no value. */
   missing: number;
+  /** Values held back until a later run (forecasts too far ahead). */
+  deferred: number;
   error?: string;
 }
 
@@ -44,5 +46,6 @@ export function emptyReport(connector: string, tenant: string, trigger: Connecto
     dropped: 0,
     deadLettered: 0,
     missing: 0,
+    deferred: 0,
   };
 }

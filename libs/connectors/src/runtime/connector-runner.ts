@@ -196,6 +196,7 @@ export class ConnectorRunner {
     report.features += features.length;
     report.records += result.records.length;
     report.missing += result.missing;
+    report.deferred += result.deferred ?? 0;
 
     for (const problem of result.problems) {
       await this.rejectProblem(definition, input, problem);

@@ -63,7 +63,7 @@ export class ConnectorsService implements OnApplicationBootstrap, OnModuleDestro
     if (this.settings.file === undefined) {
       return;
     }
-    const definitions = loadConnectorsFile(this.settings.file, this.runner.decoderNames());
+    const definitions = loadConnectorsFile(this.settings.file, this.settings.decoders);
     this.definitions = new Map(definitions.map((definition) => [definition.name, definition]));
     this.log.info({ file: this.settings.file, connectors: definitions.length }, 'connectors loaded');
     if (this.settings.schedule) {

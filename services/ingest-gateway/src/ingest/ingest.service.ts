@@ -13,6 +13,8 @@ import {
   topicName,
 } from '@stadtdaten/contracts';
 import { EventLog } from '@stadtdaten/event-log';
+import { EnvelopeCipher, rawPayloadContext } from '@stadtdaten/keys';
+import { RegistryService } from '@stadtdaten/registry';
 import { Metrics } from '@stadtdaten/observability';
 import { IngestSettings } from './ingest-settings';
 
@@ -43,13 +45,17 @@ export class IngestService {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly settings: IngestSettings,
+    private readonly registry: RegistryService,
+    private readonly cipher: EnvelopeCipher,
   ) {}
 
   async accept(incoming: IncomingPayload): Promise<string> {
     await this.ensureTenantTopics(incoming.tenant);
     const raw = this.toRawMessage(incoming);
+    await this.protectPersonal(raw);
 
     if (incoming.payload.byteLength > this.settings.maxPayloadBytes) {
+      // An oversized personal payload is stored truncated and still encrypted.
       await this.rejectOversized(raw);
     } else {
       await this.eventLog.append(topicName(incoming.tenant, TopicKind.RAW), [
@@ -82,6 +88,24 @@ export class IngestService {
     await this.eventLog.append(topicName(raw.tenant, TopicKind.REJECTED), [
       { key: raw.deviceId, value: encodeRejection(rejection) },
     ]);
+  }
+
+  /**
+   * Encrypts the payload of a device with personal datastreams before it reaches the raw
+   * topic, so that no topic, store or dead-letter entry holds personal readings in clear.
+   * The validator decrypts it with the same tenant key.
+   */
+  private async protectPersonal(raw: RawMessage): Promise<void> {
+    const device = await this.registry.getDeviceContext(raw.tenant, raw.deviceId);
+    if (device === undefined || !device.datastreams.some((binding) => binding.classification === 'personal')) {
+      return;
+    }
+    const envelope = await this.cipher.encrypt(
+      raw.tenant,
+      Buffer.from(raw.payload).toString('base64'),
+      rawPayloadContext(raw.deviceId, raw.id),
+    );
+    raw.payload = Buffer.from(envelope);
   }
 
   private toRawMessage(incoming: IncomingPayload): RawMessage {

@@ -3,6 +3,7 @@ import { CurrentPrincipal, Roles, requireTenant } from '@stadtdaten/auth';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import { RejectionStore } from '@stadtdaten/dead-letter';
 import { type DatastreamPatch, RegistryService } from '@stadtdaten/registry';
+import { AuditTrail } from '@stadtdaten/runtime';
 import { parseLimit, parseTimeParam } from '../observations/query-params';
 
 /** Registry changes and the dead letter: operators only. */
@@ -11,6 +12,7 @@ export class CatalogController {
   constructor(
     private readonly registry: RegistryService,
     private readonly rejections: RejectionStore,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Applies a catalog document (YAML or JSON body); idempotent. */
@@ -28,20 +30,36 @@ export class CatalogController {
       }
     }
 
-    return this.registry.applyCatalog(document, { dryRun: dryRun === 'true' });
+    const result = await this.registry.applyCatalog(document, { dryRun: dryRun === 'true' });
+    if (dryRun !== 'true') {
+      const tenants = tenantsNamedIn(document);
+      await this.audit.record(
+        principal,
+        'CATALOG_CHANGED',
+        { tenant: tenants.length === 1 ? tenants[0]! : null, resourceType: 'catalog', resourceId: null },
+        'success',
+        { tenants: tenants.join(','), created: result.created, updated: result.updated, unchanged: result.unchanged },
+      );
+    }
+
+    return result;
   }
 
   @Patch('tenants/:tenant/datastreams/:id')
   @Roles('tenant-admin')
-  patchDatastream(
+  async patchDatastream(
     @CurrentPrincipal() principal: Principal,
     @Param('tenant') tenant: string,
     @Param('id') id: string,
     @Body() patch: DatastreamPatch,
   ) {
     requireTenant(principal, tenant);
+    const updated = await this.registry.patchDatastream(tenant, id, patch);
+    await this.audit.record(principal, 'DATASTREAM_CHANGED', { tenant, resourceType: 'datastream', resourceId: id }, 'success', {
+      fields: Object.keys(patch ?? {}).sort().join(','),
+    });
 
-    return this.registry.patchDatastream(tenant, id, patch);
+    return updated;
   }
 
   @Get('tenants/:tenant/rejections')
@@ -52,6 +70,10 @@ export class CatalogController {
     @Query() query: Record<string, string | undefined>,
   ) {
     requireTenant(principal, tenant);
+    await this.audit.record(principal, 'DATA_READ_NON_PUBLIC', { tenant, resourceType: 'rejections', resourceId: null }, 'success', {
+      reason: query.reason ?? null,
+      device: query.device ?? null,
+    });
     const { items, total } = await this.rejections.list({
       tenant,
       reasonCode: query.reason || undefined,

@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentPrincipal, OptionalAuth, Roles } from '@stadtdaten/auth';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import { SignatureStore, SigningKeyStore } from '@stadtdaten/integrity';
+import { AuditTrail } from '@stadtdaten/runtime';
 import { VisibilityService } from '../things/visibility.service';
 
 /** Public keys and inclusion proofs, so that anyone can check a value against its signature. */
@@ -12,6 +13,7 @@ export class IntegrityController {
     private readonly keys: SigningKeyStore,
     private readonly signatures: SignatureStore,
     private readonly visibility: VisibilityService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Every public key that signed batches (JWKS, RFC 7517), rotated-out keys included. */
@@ -46,8 +48,9 @@ export class IntegrityController {
   @Post('signing-keys/rotations')
   @Roles('platform-admin')
   @HttpCode(201)
-  async rotate() {
+  async rotate(@CurrentPrincipal() principal: Principal) {
     const key = await this.keys.rotate();
+    await this.audit.record(principal, 'KEY_ROTATED', { tenant: null, resourceType: 'signing-key', resourceId: key.keyId }, 'success');
 
     return { activeKeyId: key.keyId, jwks: await this.keys.jwks() };
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { CurrentPrincipal, OptionalAuth } from '@stadtdaten/auth';
+import { AuditTrail } from '@stadtdaten/runtime';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import type { Response } from 'express';
 import { VisibilityService } from '../things/visibility.service';
@@ -16,6 +17,7 @@ export class ObservationsController {
   constructor(
     private readonly observations: ObservationsService,
     private readonly visibility: VisibilityService,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get('datastreams/:id/observations')
@@ -29,6 +31,15 @@ export class ObservationsController {
     const datastream = await this.visibility.readableDatastream(principal, tenant, id);
     const { fromMs, toMs } = parseRange(query.from, query.to, this.observations.clock.now());
     const format = query.format ?? 'json';
+    if (datastream.classification !== 'public') {
+      await this.audit.record(
+        principal,
+        datastream.classification === 'personal' ? 'PERSONAL_DATA_READ' : 'DATA_READ_NON_PUBLIC',
+        { tenant, resourceType: 'datastream', resourceId: datastream.id },
+        'success',
+        { format, from: iso(fromMs), to: iso(toMs) },
+      );
+    }
 
     if (format === 'csv' || format === 'csv-de') {
       await this.streamCsv(response, datastream, fromMs, toMs, format);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type Aggregate, Clock, type StoredObservation } from '@stadtdaten/contracts';
+import { type Aggregate, AppError, Clock, ErrorCode, type ResultValue, type StoredObservation } from '@stadtdaten/contracts';
+import { EnvelopeCipher, observationContext } from '@stadtdaten/keys';
 import type { DatastreamDto } from '@stadtdaten/registry';
 import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
@@ -14,11 +15,13 @@ export class ObservationsService {
   constructor(
     private readonly store: TimeSeriesStore,
     @Inject(PersonalTimeSeriesStore) private readonly personalStore: TimeSeriesStore,
+    private readonly cipher: EnvelopeCipher,
     readonly clock: Clock,
   ) {}
 
-  raw(datastream: DatastreamDto, fromMs: number, toMs: number, limit: number, order: 'asc' | 'desc') {
-    return this.storeFor(datastream).query({
+  /** Observations of the range; results of personal datastreams come back decrypted. */
+  async raw(datastream: DatastreamDto, fromMs: number, toMs: number, limit: number, order: 'asc' | 'desc') {
+    const rows = await this.storeFor(datastream).query({
       tenant: datastream.tenant,
       datastreamId: datastream.id,
       fromMs,
@@ -26,9 +29,18 @@ export class ObservationsService {
       limit,
       order,
     });
+
+    return datastream.classification === 'personal' ? Promise.all(rows.map((row) => this.decrypted(row))) : rows;
   }
 
   aggregated(datastream: DatastreamDto, fromMs: number, toMs: number, aggregate: Aggregate, intervalMs: number) {
+    if (datastream.classification === 'personal') {
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        `datastream "${datastream.id}" is personal and stored encrypted, so the store cannot aggregate it; read the raw observations instead`,
+      );
+    }
+
     return this.storeFor(datastream).aggregate({
       tenant: datastream.tenant,
       datastreamId: datastream.id,
@@ -61,7 +73,20 @@ export class ObservationsService {
     return Promise.all([
       other.length > 0 ? this.store.latest(tenant, other) : new Map<string, StoredObservation>(),
       personal.length > 0 ? this.personalStore.latest(tenant, personal) : new Map<string, StoredObservation>(),
-    ]).then(([a, b]) => new Map([...a, ...b]));
+    ]).then(async ([a, b]) => {
+      const decrypted = await Promise.all([...b].map(async ([id, row]) => [id, await this.decrypted(row)] as const));
+
+      return new Map([...a, ...decrypted]);
+    });
+  }
+
+  private async decrypted(row: StoredObservation): Promise<StoredObservation> {
+    if (typeof row.result !== 'string' || !EnvelopeCipher.isEnvelope(row.result)) {
+      return row;
+    }
+    const plain = await this.cipher.decrypt(row.tenant, row.result, observationContext(row.datastreamId, row.phenomenonTimeMs));
+
+    return { ...row, result: JSON.parse(plain) as ResultValue };
   }
 
   private storeFor(datastream: DatastreamDto): TimeSeriesStore {

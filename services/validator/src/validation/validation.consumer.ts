@@ -13,6 +13,7 @@ import {
 import { type ConsumedRecord, EventLog, type LogRecord, type Subscription } from '@stadtdaten/event-log';
 import { type Logger, Metrics, ProcessLogger } from '@stadtdaten/observability';
 import { ObservationSigner } from './observation.signer';
+import { PersonalDataProtector } from './personal-data.protector';
 import { ValidationService } from './validation.service';
 
 
@@ -35,6 +36,7 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
     private readonly eventLog: EventLog,
     private readonly validation: ValidationService,
     private readonly signer: ObservationSigner,
+    private readonly personalData: PersonalDataProtector,
     private readonly metrics: Metrics,
     logger: ProcessLogger,
   ) {
@@ -93,6 +95,9 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
     }
 
     for (const [tenant, observations] of validated) {
+      for (const observation of observations) {
+        await this.personalData.protect(observation);
+      }
       const signatures = await this.signer.sign(tenant, observations);
       for (const record of signatures.records) {
         push(outgoing, signatures.topic, record);

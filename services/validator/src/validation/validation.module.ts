@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ObservationSigner } from './observation.signer';
+import { PersonalDataProtector } from './personal-data.protector';
 import { ValidationConsumer } from './validation.consumer';
 import { ValidationService } from './validation.service';
 import { ValidatorSettings } from './validator-settings';
@@ -10,7 +11,7 @@ export class ValidationModule {
   static register(settings: ValidatorSettings) {
     return {
       module: ValidationModule,
-      providers: [{ provide: ValidatorSettings, useValue: settings }, ValidationService, ObservationSigner, ValidationConsumer],
+      providers: [{ provide: ValidatorSettings, useValue: settings }, ValidationService, ObservationSigner, PersonalDataProtector, ValidationConsumer],
       exports: [ValidationService, ValidationConsumer],
     };
   }

@@ -16,6 +16,7 @@ import {
   toResultCase,
 } from '@stadtdaten/contracts';
 import { type DecodedReading, decoderFor } from '@stadtdaten/formats';
+import { EnvelopeCipher, rawPayloadContext } from '@stadtdaten/keys';
 import { RegistryService } from '@stadtdaten/registry';
 import { checkUnit, checkValue } from './value-check';
 import { ValidatorSettings } from './validator-settings';
@@ -35,6 +36,7 @@ export class ValidationService {
     private readonly registry: RegistryService,
     private readonly clock: Clock,
     private readonly settings: ValidatorSettings,
+    private readonly cipher: EnvelopeCipher,
   ) {}
 
   async validate(raw: RawMessage): Promise<ValidationResult> {
@@ -69,7 +71,7 @@ export class ValidationService {
     const device = await this.deviceOrReject(raw.tenant, raw.deviceId);
     const format = raw.format || device.payloadFormat;
     const decoder = decoderFor(format);
-    const decoded = decoder.decode(raw.payload, {
+    const decoded = decoder.decode(await this.plainPayload(raw, device), {
       deviceId: raw.deviceId,
       receivedAtMs: raw.receivedAtMs,
       timeZone: device.timeZone,
@@ -93,6 +95,25 @@ export class ValidationService {
     }
 
     return result;
+  }
+
+  /** The payload as the device sent it: the gateway encrypts payloads of devices with personal datastreams. */
+  private async plainPayload(raw: RawMessage, device: DeviceContext): Promise<Uint8Array> {
+    const personal = device.datastreams.some((binding) => binding.classification === 'personal');
+    const text = Buffer.from(raw.payload.subarray(0, 8)).toString('latin1');
+    if (!personal || !EnvelopeCipher.isEnvelope(text)) {
+      return raw.payload;
+    }
+    try {
+      const plain = await this.cipher.decrypt(raw.tenant, Buffer.from(raw.payload).toString('utf8'), rawPayloadContext(raw.deviceId, raw.id));
+
+      return Buffer.from(plain, 'base64');
+    } catch (error) {
+      throw new RejectionError(
+        RejectionCode.MALFORMED_PAYLOAD,
+        `encrypted payload of device "${raw.deviceId}" does not decrypt with the tenant's personal-data key: ${(error as Error).message}`,
+      );
+    }
   }
 
   private async toObservation(raw: RawMessage, device: DeviceContext, reading: DecodedReading) {

@@ -7,6 +7,7 @@ import {
   TenantKeys,
 } from '@stadtdaten/keys';
 import { PostgresSignatureStore, type SignatureStore, SqliteSignatureStore } from '@stadtdaten/integrity';
+import { type AuditLog, PostgresAuditLog, SqliteAuditLog } from '@stadtdaten/audit';
 import type { AdapterContext } from './adapter-factories';
 
 /** Files of the embedded key store under the data directory; the folder is mode 0700. */
@@ -14,7 +15,18 @@ export const KEY_FILES = {
   kek: join('keys', 'kek.key'),
   tenantKeys: join('keys', 'tenant-keys.sqlite'),
   signatures: 'signatures.sqlite',
+  auditDir: 'audit',
 } as const;
+
+/** Opens the audit log: PostgreSQL schema `audit` beside the registry, or its own SQLite file. */
+export function createAuditLog(context: AdapterContext, clock: Clock): AuditLog {
+  const logger = context.logger.child({ component: 'audit-log' });
+  if (context.adapters.STADTDATEN_REGISTRY === 'postgres') {
+    return new PostgresAuditLog({ url: context.adapters.STADTDATEN_POSTGRES_URL!, schema: 'audit', logger, clock });
+  }
+
+  return new SqliteAuditLog({ directory: join(context.dataDir, KEY_FILES.auditDir), logger, clock });
+}
 
 /** Opens the store of signed batches: PostgreSQL schema `integrity` beside the registry, or its own SQLite file. */
 export function createSignatureStore(context: AdapterContext): SignatureStore {
