@@ -14,11 +14,28 @@ export const commonSettings = {
   STADTDATEN_ENV: z.string().default('development').describe('deployment name written into every log line'),
 };
 
+/** Settings of the TLS certificate of an HTTP listener; with both set it serves HTTPS only. */
+export const httpTlsSettings = {
+  STADTDATEN_HTTP_TLS_CERT_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'PEM file with the HTTPS certificate (and its chain); with STADTDATEN_HTTP_TLS_KEY_FILE the server serves HTTPS',
+    ),
+  STADTDATEN_HTTP_TLS_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PEM file with the private key of STADTDATEN_HTTP_TLS_CERT_FILE'),
+};
+
 /** Settings of the HTTP listener of a service. */
 export function httpSettings(defaultPort: number) {
   return {
     STADTDATEN_HTTP_HOST: z.string().default('127.0.0.1').describe('address the HTTP server binds to'),
     STADTDATEN_HTTP_PORT: portSetting(defaultPort).describe('HTTP port (0 picks a free port)'),
+    ...httpTlsSettings,
   };
 }
 
@@ -48,4 +65,13 @@ export const keySettings = {
     .describe(
       'file with the key-encryption key in base64 (openssl rand -base64 32); required with STADTDATEN_REGISTRY=postgres, else created under the data folder',
     ),
+};
+
+/** Where this deployment can store data; datastreams that name another storage profile stop the services at start. */
+export const residencySettings = {
+  STADTDATEN_AVAILABLE_STORAGE_PROFILES: z
+    .string()
+    .regex(/^(onprem-darz|de|eu)(,(onprem-darz|de|eu))*$/, 'list storage profiles separated by commas: onprem-darz, de, eu')
+    .optional()
+    .describe('storage profiles (residency labels) this deployment provides, e.g. de,eu; unset allows every profile'),
 };

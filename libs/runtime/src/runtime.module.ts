@@ -25,6 +25,7 @@ import { RegistryService } from '@stadtdaten/registry';
 import { createAuditLog, createSignatureStore, openTenantKeys } from './security-factories';
 import { AuditLog } from '@stadtdaten/audit';
 import { AuditTrail } from './audit-trail';
+import { checkStorageProfiles } from './residency-check';
 import { BatchSigner, SignatureStore, SigningKeyStore, TenantKeysSigningKeyStore } from '@stadtdaten/integrity';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
@@ -49,6 +50,8 @@ export class RuntimeOptions {
   adapters?: Partial<AdapterConfig>;
   /** Key-encryption key file (STADTDATEN_KEK_FILE); embedded mode creates one under the data folder when unset. */
   kekFile?: string;
+  /** Storage profiles this deployment provides (STADTDATEN_AVAILABLE_STORAGE_PROFILES); undefined allows all. */
+  availableStorageProfiles?: string[];
 }
 
 /** The time-series store that keeps observations of datastreams classified personal, apart from the others. */
@@ -151,8 +154,17 @@ export class RuntimeModule {
         AuditTrail,
         {
           provide: RegistryService,
-          useFactory: (pseudonymizer: Pseudonymizer) =>
-            openConfiguredRegistry(context, (tenant, id) => pseudonymizer.pseudonym(tenant, id)),
+          useFactory: async (pseudonymizer: Pseudonymizer) => {
+            const registry = await openConfiguredRegistry(context, (tenant, id) => pseudonymizer.pseudonym(tenant, id));
+            if (options.availableStorageProfiles !== undefined) {
+              await checkStorageProfiles(registry, options.availableStorageProfiles).catch(async (error: unknown) => {
+                await registry.close();
+                throw error;
+              });
+            }
+
+            return registry;
+          },
           inject: [Pseudonymizer],
         },
         { provide: BuiltinIssuer, useFactory: () => BuiltinIssuer.open(options.dataDir) },

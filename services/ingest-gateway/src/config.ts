@@ -3,6 +3,7 @@ import {
   commonSettings,
   connectorSettings,
   keySettings,
+  residencySettings,
   httpSettings,
   portSetting,
   requireAdapterSettings,
@@ -14,6 +15,7 @@ export const ingestConfigSchema = z
     ...commonSettings,
     ...adapterSettings,
     ...keySettings,
+    ...residencySettings,
     ...connectorSettings,
     ...httpSettings(8081),
     STADTDATEN_MQTT_HOST: z

@@ -1,4 +1,4 @@
-import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 export const queryApiConfigSchema = z
@@ -6,6 +6,7 @@ export const queryApiConfigSchema = z
     ...commonSettings,
     ...adapterSettings,
     ...keySettings,
+    ...residencySettings,
     ...httpSettings(8080),
     STADTDATEN_TILE_URL: z
       .string()

@@ -19,6 +19,7 @@ export class AppModule {
           dataDir: config.STADTDATEN_DATA_DIR,
           adapters: config,
           kekFile: config.STADTDATEN_KEK_FILE,
+          availableStorageProfiles: config.STADTDATEN_AVAILABLE_STORAGE_PROFILES?.split(','),
         }),
         HttpEdgeModule,
         StorageModule,

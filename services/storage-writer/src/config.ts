@@ -1,4 +1,4 @@
-import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 export const storageWriterConfigSchema = z
@@ -6,6 +6,7 @@ export const storageWriterConfigSchema = z
     ...commonSettings,
     ...adapterSettings,
     ...keySettings,
+    ...residencySettings,
     ...httpSettings(8083),
   })
   .superRefine(requireAdapterSettings);

@@ -1,4 +1,4 @@
-import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 export const validatorConfigSchema = z
@@ -6,6 +6,7 @@ export const validatorConfigSchema = z
     ...commonSettings,
     ...adapterSettings,
     ...keySettings,
+    ...residencySettings,
     ...httpSettings(8082),
     STADTDATEN_MAX_PAYLOAD_BYTES: z.coerce
       .number()
