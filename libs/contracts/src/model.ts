@@ -4,9 +4,13 @@ export type Classification = 'public' | 'internal' | 'personal';
 
 export const CLASSIFICATIONS: readonly Classification[] = ['public', 'internal', 'personal'];
 
-export type ValueType = 'number' | 'integer' | 'boolean' | 'string' | 'object';
+/**
+ * `jwe` is a JWE compact serialization (RFC 7516) encrypted by the device to the application
+ * that owns the datastream; the platform checks its envelope but never holds the key.
+ */
+export type ValueType = 'number' | 'integer' | 'boolean' | 'string' | 'object' | 'jwe';
 
-export const VALUE_TYPES: readonly ValueType[] = ['number', 'integer', 'boolean', 'string', 'object'];
+export const VALUE_TYPES: readonly ValueType[] = ['number', 'integer', 'boolean', 'string', 'object', 'jwe'];
 
 export type ResultValue = number | string | boolean | Record<string, unknown> | unknown[];
 
@@ -20,6 +24,8 @@ export interface ValueSchema {
   type: ValueType;
   min?: number;
   max?: number;
+  /** For type jwe: the `kid` of the owning application's public key that the value must be encrypted to. */
+  recipientKid?: string;
 }
 
 /** Facts about one datastream of a device, as the validator uses them. */

@@ -146,6 +146,12 @@ export class PostgresRejectionStore extends RejectionStore {
     }
   }
 
+  async deleteByDevice(tenant: string, deviceId: string): Promise<number> {
+    const result = await this.connected().query(`DELETE FROM ${this.table} WHERE tenant = $1 AND device_id = $2`, [tenant, deviceId]);
+
+    return result.rowCount ?? 0;
+  }
+
   async count(tenant: string): Promise<number> {
     const pool = this.connected();
     try {

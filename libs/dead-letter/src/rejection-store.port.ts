@@ -41,5 +41,8 @@ export abstract class RejectionStore {
 
   abstract count(tenant: string): Promise<number>;
 
+  /** Deletes every rejection of one device (a data subject's request); returns how many. */
+  abstract deleteByDevice(tenant: string, deviceId: string): Promise<number>;
+
   abstract close(): Promise<void>;
 }

@@ -77,6 +77,10 @@ export class SqliteRejectionStore extends RejectionStore {
     return (row as { n: number }).n;
   }
 
+  async deleteByDevice(tenant: string, deviceId: string): Promise<number> {
+    return this.database().prepare('DELETE FROM rejections WHERE tenant = ? AND device_id = ?').run(tenant, deviceId).changes;
+  }
+
   async close(): Promise<void> {
     this.db?.close();
     this.db = undefined;

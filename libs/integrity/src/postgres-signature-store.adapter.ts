@@ -85,6 +85,16 @@ export class PostgresSignatureStore extends SignatureStore {
     return row === undefined ? undefined : proofFromRows(row);
   }
 
+  async forgetDatastreams(tenant: string, datastreamIds: readonly string[]): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM "${this.schema}".observation_signatures
+       WHERE tenant = $1 AND (observation_json::json ->> 'datastreamId') = ANY($2::text[])`,
+      [tenant, [...datastreamIds]],
+    );
+
+    return result.rowCount ?? 0;
+  }
+
   async batches(tenant: string, options: { afterCreatedAtMs?: number; limit?: number } = {}): Promise<SignedBatch[]> {
     const result = await this.pool.query(
       `SELECT batch_json FROM "${this.schema}".signature_batches WHERE tenant = $1 AND created_at_ms > $2 ORDER BY created_at_ms, batch_id LIMIT $3`,

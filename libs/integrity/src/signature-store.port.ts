@@ -29,6 +29,8 @@ export abstract class SignatureStore {
   /** Stores a batch and points each of its observations at it; storing it twice changes nothing. */
   abstract save(event: SignatureBatchEvent): Promise<void>;
   abstract proof(observationId: string): Promise<ObservationProof | undefined>;
+  /** Deletes the signed fields kept for the observations of these datastreams; batches keep only hashes. */
+  abstract forgetDatastreams(tenant: string, datastreamIds: readonly string[]): Promise<number>;
   /** Signed batches of a tenant in creation order, for exports; `afterBatchId` pages. */
   abstract batches(tenant: string, options?: { afterCreatedAtMs?: number; limit?: number }): Promise<SignedBatch[]>;
   abstract isHealthy(): Promise<boolean>;

@@ -73,6 +73,15 @@ export class SqliteSignatureStore extends SignatureStore {
     return row === undefined ? undefined : proofFromRows(row);
   }
 
+  async forgetDatastreams(tenant: string, datastreamIds: readonly string[]): Promise<number> {
+    return this.database()
+      .prepare(
+        `DELETE FROM observation_signatures WHERE tenant = ?
+         AND json_extract(observation_json, '$.datastreamId') IN (SELECT value FROM json_each(?))`,
+      )
+      .run(tenant, JSON.stringify(datastreamIds)).changes;
+  }
+
   async batches(tenant: string, options: { afterCreatedAtMs?: number; limit?: number } = {}): Promise<SignedBatch[]> {
     const rows = this.database()
       .prepare('SELECT batch_json FROM signature_batches WHERE tenant = ? AND created_at_ms > ? ORDER BY created_at_ms, batch_id LIMIT ?')

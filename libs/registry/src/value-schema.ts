@@ -1,6 +1,6 @@
 /** A problem of a value schema, keyed by the schema key it concerns. */
 export interface ValueSchemaProblem {
-  key: 'type' | 'min' | 'max';
+  key: 'type' | 'min' | 'max' | 'recipientKid';
   message: string;
 }
 
@@ -22,6 +22,9 @@ export function valueSchemaProblems(schema: Record<string, unknown>): ValueSchem
         message: `${key} applies only to number and integer values, not to ${type}; remove ${key} or change type`,
       });
     }
+  }
+  if (schema.recipientKid !== undefined && type !== 'jwe') {
+    problems.push({ key: 'recipientKid', message: `recipientKid applies only to jwe values, not to ${type}; remove it or change type` });
   }
   if (typeof min === 'number' && typeof max === 'number' && min > max) {
     problems.push({

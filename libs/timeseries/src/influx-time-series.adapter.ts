@@ -29,6 +29,7 @@ import {
   selectLastPoint,
   selectLatest,
   selectRange,
+  deleteStatement,
 } from './influxql';
 import {
   validateAggregateQuery,
@@ -178,6 +179,18 @@ export class InfluxTimeSeriesStore extends TimeSeriesStore {
     return newestPerDatastream(
       results.flatMap((series, index) => observationsOf(series, { tenant, profile: profiles[index] })),
     );
+  }
+
+  override readonly enforcesRetention = true;
+
+  /** Runs an InfluxQL DELETE in every database of the tenant; it covers all retention policies there. */
+  override async deleteRange(tenant: string, datastreamId: string, fromMs: number, toMs: number): Promise<void> {
+    this.requireConnected();
+    const sources = await this.catalog.sourcesOf(tenant);
+    const databases = [...new Set(sources.map((source) => source.database))];
+    for (const database of databases) {
+      await this.client.query([deleteStatement(this.filter(tenant, [datastreamId]), fromMs, toMs)], database);
+    }
   }
 
   override async count(tenant: string, datastreamId?: string): Promise<number> {

@@ -67,6 +67,11 @@ function tagConditions(filter: SeriesFilter): string[] {
   return conditions;
 }
 
+/** InfluxQL DELETE of the filtered series' points with `fromMs <= time < toMs`, run against one database. */
+export function deleteStatement(filter: SeriesFilter, fromMs: number, toMs: number): string {
+  return `DELETE FROM ${quoteIdentifier(MEASUREMENT)} ${whereClause(filter, fromMs, toMs)}`;
+}
+
 /** WHERE clause with the tag conditions and `fromMs <= time < toMs`. */
 function whereClause(filter: SeriesFilter, fromMs: number, toMs: number, toInclusive = false): string {
   const conditions = [

@@ -174,6 +174,14 @@ export class SqliteTimeSeriesStore extends TimeSeriesStore {
     return (row as { count: number }).count;
   }
 
+  override readonly enforcesRetention = false;
+
+  override async deleteRange(tenant: string, datastreamId: string, fromMs: number, toMs: number): Promise<void> {
+    this.requireOpen()
+      .db.prepare('DELETE FROM observations WHERE tenant = ? AND datastream_id = ? AND phenomenon_time_ms >= ? AND phenomenon_time_ms < ?')
+      .run(tenant, datastreamId, fromMs, toMs);
+  }
+
   override async isHealthy(): Promise<boolean> {
     try {
       return this.open?.db.prepare('SELECT 1').get() !== undefined;

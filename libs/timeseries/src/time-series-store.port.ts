@@ -45,6 +45,15 @@ export abstract class TimeSeriesStore {
   /** Counts stored observations of a tenant, or of one datastream. */
   abstract count(tenant: string, datastreamId?: string): Promise<number>;
 
+  /**
+   * Whether the store drops observations older than their datastream's retention by itself
+   * (InfluxDB retention policies); otherwise the storage writer deletes them with deleteRange.
+   */
+  abstract readonly enforcesRetention: boolean;
+
+  /** Deletes a datastream's observations with `fromMs <= phenomenon time < toMs`. */
+  abstract deleteRange(tenant: string, datastreamId: string, fromMs: number, toMs: number): Promise<void>;
+
   abstract isHealthy(): Promise<boolean>;
 
   abstract close(): Promise<void>;

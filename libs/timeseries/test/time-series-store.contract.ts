@@ -207,6 +207,24 @@ export function runTimeSeriesStoreContract(
       });
     });
 
+    describe('deleteRange', () => {
+      it('deletes only the range of one datastream', async () => {
+        const tenant = uniqueTenant();
+        const times = [BASE_MS - MINUTE_MS, BASE_MS, BASE_MS + MINUTE_MS];
+        await sut.write([
+          ...times.map((phenomenonTimeMs) => makeObservation({ tenant, phenomenonTimeMs })),
+          ...times.map((phenomenonTimeMs) => makeObservation({ tenant, datastreamId: 'ds-2', phenomenonTimeMs })),
+        ]);
+
+        await sut.deleteRange(tenant, 'ds-1', BASE_MS - MINUTE_MS, BASE_MS + 1);
+
+        const range = { tenant, fromMs: BASE_MS - 2 * MINUTE_MS, toMs: BASE_MS + 2 * MINUTE_MS };
+        const kept = await sut.query({ ...range, datastreamId: 'ds-1' });
+        expect(kept.map((observation) => observation.phenomenonTimeMs)).toEqual([BASE_MS + MINUTE_MS]);
+        expect(await sut.count(tenant, 'ds-2')).toBe(3);
+      });
+    });
+
     describe('aggregate', () => {
       // Values spread over three hours, with the second hour empty and a string result that every
       // aggregate ignores.

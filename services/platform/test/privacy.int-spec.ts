@@ -99,6 +99,27 @@ describe('personal data and audit', () => {
     expect((await getJson(platform, '/api/v1/audit', analyst)).status).toBe(403);
   });
 
+  it('erases personal data of a device on request', async () => {
+    const reader = await platform.issueToken('darmstadt', ['analyst', 'personal-data-reader'], 'researcher-7');
+    const admin = await platform.issueToken('darmstadt', ['tenant-admin'], 'dpo');
+    const publicPath = '/api/v1/tenants/darmstadt/datastreams/house-meter-1.litres/observations?from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z';
+    await waitFor(() => getJson(platform, publicPath), (r) => r.body.observations?.length === 1);
+
+    const response = await fetch(`${platform.httpUrl}/api/v1/tenants/darmstadt/devices/flat-meter-1/personal-data`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ deviceId: 'flat-meter-1', datastreams: ['flat-meter-1.litres'], observations: 1, signatures: 1 });
+    expect((await getJson(platform, personalPath, reader)).body.observations).toEqual([]);
+    expect((await getJson(platform, publicPath)).body.observations).toHaveLength(1);
+    const platformAdmin = await platform.issueToken('platform', ['platform-admin'], 'auditor');
+    const audit = await getJson(platform, '/api/v1/audit?action=PERSONAL_DATA_DELETED', platformAdmin);
+    expect(audit.body.items[0]).toMatchObject({ actor: { subject: 'dpo' }, target: { resourceType: 'device', resourceId: 'flat-meter-1' } });
+  });
+
   it('leaves no clear owner id or personal value in any file or log line', async () => {
     await platform.stop();
     const files = filesBelow(dataDir);

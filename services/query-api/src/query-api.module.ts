@@ -4,6 +4,7 @@ import express from 'express';
 import { AuditController } from './audit/audit.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { IntegrityController } from './integrity/integrity.controller';
+import { PersonalDataController } from './privacy/personal-data.controller';
 import { ObservationsController } from './observations/observations.controller';
 import { ObservationsService } from './observations/observations.service';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -12,7 +13,7 @@ import { VisibilityService } from './things/visibility.service';
 
 /** The REST API under /api/v1; needs RuntimeModule and HttpEdgeModule. */
 @Module({
-  controllers: [ThingsController, ObservationsController, CatalogController, IntegrityController, AuditController, OpenApiController],
+  controllers: [ThingsController, ObservationsController, CatalogController, IntegrityController, AuditController, PersonalDataController, OpenApiController],
   providers: [VisibilityService, ObservationsService],
 })
 export class QueryApiModule implements NestModule {

@@ -61,6 +61,7 @@ export function toDeviceTypeField(field: CatalogField): DeviceTypeField {
     type: field.type,
     min: field.min,
     max: field.max,
+    recipientKid: field.recipientKid,
     description: field.description,
   });
 }

@@ -265,6 +265,6 @@ function typeAttributes(field: DeviceTypeField): {
   return {
     observedPropertyId: field.observedProperty,
     unitCode: field.unit,
-    valueSchema: withoutUndefined({ type: field.type, min: field.min, max: field.max }),
+    valueSchema: withoutUndefined({ type: field.type, min: field.min, max: field.max, recipientKid: field.recipientKid }),
   };
 }

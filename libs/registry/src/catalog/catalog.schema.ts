@@ -82,6 +82,7 @@ const fieldEntry = entry({
   type: oneOf(VALUE_TYPES, 'value type'),
   min: z.number().optional(),
   max: z.number().optional(),
+  recipientKid: z.string().min(1).max(200).optional(),
   description: optionalText(2000),
 });
 

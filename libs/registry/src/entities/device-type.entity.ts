@@ -20,6 +20,8 @@ export interface DeviceTypeField {
   type: ValueType;
   min?: number;
   max?: number;
+  /** For type jwe: key id of the owning application's public key. */
+  recipientKid?: string;
   description?: string;
 }
 

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { StorageConsumer } from './storage.consumer';
 import { StorageService } from './storage.service';
 import { RetentionLookup } from './retention-lookup';
+import { RetentionEnforcer } from './retention.enforcer';
 
 /** Stores observations and rejections from the event log; needs RuntimeModule. */
 @Module({
-  providers: [StorageService, StorageConsumer, RetentionLookup],
-  exports: [StorageService, StorageConsumer],
+  providers: [StorageService, StorageConsumer, RetentionLookup, RetentionEnforcer],
+  exports: [StorageService, StorageConsumer, RetentionEnforcer],
 })
 export class StorageModule {}

@@ -18,6 +18,7 @@ import {
 import { type DecodedReading, decoderFor } from '@stadtdaten/formats';
 import { EnvelopeCipher, rawPayloadContext } from '@stadtdaten/keys';
 import { RegistryService } from '@stadtdaten/registry';
+import { checkJweEnvelope } from './jwe-envelope.check';
 import { checkUnit, checkValue } from './value-check';
 import { ValidatorSettings } from './validator-settings';
 
@@ -135,7 +136,10 @@ export class ValidationService {
       );
     }
     checkUnit(binding, reading.unit);
-    const value = checkValue(binding, reading.value);
+    const value =
+      binding.valueSchema.type === 'jwe'
+        ? checkJweEnvelope(binding, reading.value, { tenant: raw.tenant, deviceId: owner.deviceId, timeMs: reading.timeMs })
+        : checkValue(binding, reading.value);
 
     return createObservation({
       id: observationId(raw.tenant, binding.datastreamId, reading.timeMs),
