@@ -6,6 +6,7 @@ import { BuiltinIssuer } from '@stadtdaten/auth';
 import { AppError, Clock, ROLES, type Role } from '@stadtdaten/contracts';
 import { openRegistry } from '@stadtdaten/registry';
 import { Command, Option } from 'commander';
+import { registerBackupCommands } from './cli/backup-commands';
 import { registerConnectorCommands } from './cli/connector-commands';
 import { registerKeyCommands } from './cli/key-commands';
 import { message } from './cli/messages';
@@ -136,6 +137,7 @@ program
 
 registerConnectorCommands(program, defaultDataDir);
 registerKeyCommands(program, defaultDataDir);
+registerBackupCommands(program, defaultDataDir);
 
 const dev = program.command('dev').description('tools for development on one machine');
 dev

@@ -64,6 +64,24 @@ const MESSAGES = {
     en: (verified: number, failed: number, batches: number) =>
       `checked: ${verified} observations valid, ${failed} invalid, ${batches} signed batches.`,
   },
+  backupWritten: {
+    de: (file: string, files: number) => `Sicherung geschrieben: ${file} (${files} Dateien, verschlüsselt, mit Prüfsummen).`,
+    en: (file: string, files: number) => `backup written: ${file} (${files} files, encrypted, with checksums).`,
+  },
+  backupKekHint: {
+    de: (kek: string) =>
+      `Hinweis: Der Schlüssel-Verschlüsselungsschlüssel (${kek}) ist nicht in der Sicherung. Ohne ihn sind personenbezogene Daten und Schlüssel nicht lesbar; bewahren Sie ihn getrennt auf.`,
+    en: (kek: string) =>
+      `note: the key-encryption key (${kek}) is not in the backup. Without it, personal data and keys cannot be read; keep it apart from the backup.`,
+  },
+  backupRestored: {
+    de: (dir: string, files: number) => `Sicherung wiederhergestellt in ${dir} (${files} Dateien, Prüfsummen stimmen).`,
+    en: (dir: string, files: number) => `backup restored into ${dir} (${files} files, checksums match).`,
+  },
+  backupPassphraseMissing: {
+    de: () => 'Kein Passwort für die Sicherung: STADTDATEN_BACKUP_PASSPHRASE setzen oder --passphrase-file angeben.',
+    en: () => 'no backup passphrase: set STADTDATEN_BACKUP_PASSPHRASE or pass --passphrase-file.',
+  },
   portInUse: {
     de: () => 'Der Port ist belegt: einen anderen mit --port oder --mqtt-port wählen oder den anderen Prozess beenden.',
     en: () => 'the port is in use: choose another with --port or --mqtt-port, or stop the other process.',
