@@ -4,7 +4,8 @@
 //      writer has stored the last one (stored = queryable in the embedded store);
 //   2. latency at a fixed 5,000 readings/s for 20 s: gateway receipt to stored, from the
 //      platform's histogram, and publish to PUBACK, measured by the publisher;
-//   3. the platform's peak resident memory (VmHWM).
+//   3. the platform's peak resident memory (VmHWM);
+//   4. what signing costs: the throughput run again on a second platform with STADTDATEN_SIGNING=false.
 // Writes the results to BENCHMARKS.md. Usage: npm run bench
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,8 @@ function log(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-async function startPlatform() {
-  const child = spawn(process.execPath, [cli, 'start', '--no-demo', '--port', '0', '--mqtt-port', '0'], { env });
+async function startPlatform(extraEnv = {}) {
+  const child = spawn(process.execPath, [cli, 'start', '--no-demo', '--port', '0', '--mqtt-port', '0'], { env: { ...env, ...extraEnv } });
   let output = '';
   const urls = await new Promise((resolveUrls, reject) => {
     const timer = setTimeout(() => reject(new Error(`platform did not start: ${output}`)), 60_000);
@@ -48,7 +49,7 @@ async function startPlatform() {
 }
 
 function token(tenant, role) {
-  return execFileSync(process.execPath, [cli, 'token', '--tenant', tenant, '--role', role, '--ttl', '7200', '--data-dir', dataDir], {
+  return execFileSync(process.execPath, [cli, 'token', '--tenant', tenant, '--role', role, '--ttl', '7200', '--data-dir', env.STADTDATEN_DATA_DIR], {
     env,
   })
     .toString()
@@ -184,7 +185,14 @@ try {
   const peakRssMiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${platform.child.pid}/status`, 'utf8'))[1]) / 1024;
   const stages = stageSeconds(afterThroughput);
 
+  platform.child.kill('SIGTERM');
+  await new Promise((r) => platform.child.once('exit', r));
+  const unsigned = await throughputWithoutSigning();
+  log(`throughput without signing: ${unsigned.readingsPerSecond} readings/s`);
+
   const results = {
+    unsignedReadingsPerSecond: unsigned.readingsPerSecond,
+    unsignedValidatorBusySeconds: unsigned.validatorBusySeconds,
     throughputReadingsPerSecond: Math.round(THROUGHPUT_READINGS / throughputSeconds),
     throughputSeconds: Number(throughputSeconds.toFixed(1)),
     throughputPubackP50Ms: Number(throughputResult.pubackP50Ms?.toFixed(1)),
@@ -202,9 +210,34 @@ try {
   writeFileSync(join(root, 'BENCHMARKS.md'), `${report(results).trimEnd()}\n${productionSection()}`);
   log('results written to BENCHMARKS.md');
 } finally {
-  platform.child.kill('SIGTERM');
-  await new Promise((r) => platform.child.once('exit', r));
+  if (platform.child.exitCode === null) {
+    platform.child.kill('SIGTERM');
+    await new Promise((r) => platform.child.once('exit', r));
+  }
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** The throughput run on a fresh platform that does not sign, in a data folder of its own. */
+async function throughputWithoutSigning() {
+  const unsignedDir = mkdtempSync(join(tmpdir(), 'stadtdaten-bench-unsigned-'));
+  env.STADTDATEN_DATA_DIR = unsignedDir;
+  const second = await startPlatform({ STADTDATEN_SIGNING: 'false' });
+  try {
+    await applyBenchCatalog(second.http);
+    const result = await publish(second.mqtt, ['--devices', String(DEVICES), '--count', String(THROUGHPUT_READINGS), '--connections', '20']);
+    const storedAtMs = await waitForStored(second.http, THROUGHPUT_READINGS);
+    const stages = stageSeconds(await metrics(second.http));
+
+    return {
+      readingsPerSecond: Math.round(THROUGHPUT_READINGS / ((storedAtMs - result.startedAtMs) / 1000)),
+      validatorBusySeconds: Number(stages.validator.toFixed(1)),
+    };
+  } finally {
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+    env.STADTDATEN_DATA_DIR = dataDir;
+    rmSync(unsignedDir, { recursive: true, force: true });
+  }
 }
 
 /** Returns the "Production mode" section that tools/bench/production.mjs wrote, unchanged. */
@@ -245,6 +278,20 @@ sends plain JSON readings at MQTT QoS 1 for 1,000 registered devices, one readin
 | latency at a fixed rate of ${LATENCY_RATE.toLocaleString('en')} readings/s (achieved ${r.latencyRate.toLocaleString('en')}/s, ${LATENCY_SECONDS} s): gateway receipt to stored, p50 / p99 | **${r.latencyP50Ms} ms / ${r.latencyP99Ms} ms** | p99 < 500 ms |
 | publish to PUBACK at ${LATENCY_RATE.toLocaleString('en')} readings/s, p50 / p99 | ${r.latencyPubackP50Ms} ms / ${r.latencyPubackP99Ms} ms | |
 | peak resident memory of the platform process (VmHWM) | ${r.peakRssMiB} MiB | |
+
+## What signing costs
+
+The validator signs every observation (a Merkle tree per batch of at most 1,000, its root signed
+with Ed25519). The same throughput run on a second platform with \`STADTDATEN_SIGNING=false\`:
+
+| | with signing | without signing |
+|---|---|---|
+| throughput, ${THROUGHPUT_READINGS.toLocaleString('en')} readings | ${r.throughputReadingsPerSecond.toLocaleString('en')} readings/s | ${r.unsignedReadingsPerSecond.toLocaleString('en')} readings/s |
+| validator busy time in batch handlers | ${r.validatorBusySeconds} s | ${r.unsignedValidatorBusySeconds} s |
+
+Throughput with signing is ${(100 * (1 - r.throughputReadingsPerSecond / r.unsignedReadingsPerSecond)).toFixed(1)} % below the run without (aim: at most 10 %). Both runs
+share the two cores with the publisher, so differences of a few per cent are within the
+run-to-run spread.
 
 Stored means written to the embedded time-series store, which is what the REST API reads, so
 a stored reading is queryable. The latency quantiles come from the platform's histogram

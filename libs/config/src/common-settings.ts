@@ -56,6 +56,11 @@ export const connectorSettings = {
     .describe('YAML file with the connectors (scheduled pulls and file imports); unset runs none'),
 };
 
+/** Settings of the validator's signatures. */
+export const signingSettings = {
+  STADTDATEN_SIGNING: booleanSetting(true).describe('sign every validated observation (true); false only to measure what signing costs'),
+};
+
 /** Settings of the tenant key store (pseudonym and personal-data keys). */
 export const keySettings = {
   STADTDATEN_KEK_FILE: z

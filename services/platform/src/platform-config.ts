@@ -1,10 +1,11 @@
-import { booleanSetting, commonSettings, connectorSettings, portSetting } from '@stadtdaten/config';
+import { booleanSetting, commonSettings, connectorSettings, portSetting, signingSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 /** Settings of the all-in-one platform; command-line options override them. */
 export const platformConfigSchema = z.object({
   ...commonSettings,
   ...connectorSettings,
+  ...signingSettings,
   STADTDATEN_HTTP_HOST: z.string().default('127.0.0.1').describe('address the HTTP server binds to'),
   STADTDATEN_HTTP_PORT: portSetting(8080).describe('HTTP port of the API and the dashboard (0 picks a free port)'),
   STADTDATEN_MQTT_HOST: z.string().default('127.0.0.1').describe('address the MQTT broker binds to'),

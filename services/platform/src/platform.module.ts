@@ -24,7 +24,7 @@ export class PlatformModule {
     const { logger, pipelineInWorker = false } = options;
     const pipeline = pipelineInWorker
       ? []
-      : [ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION)), StorageModule];
+      : [ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, PLATFORM_VERSION, config.STADTDATEN_SIGNING)), StorageModule];
 
     return {
       module: PlatformModule,

@@ -55,6 +55,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     STADTDATEN_LOG_LEVEL: options.logLevel ?? options.env?.STADTDATEN_LOG_LEVEL,
     STADTDATEN_TILE_URL: options.tileUrl ?? options.env?.STADTDATEN_TILE_URL,
     STADTDATEN_CONNECTORS_FILE: options.connectorsFile ?? options.env?.STADTDATEN_CONNECTORS_FILE,
+    STADTDATEN_SIGNING: options.env?.STADTDATEN_SIGNING,
   });
 
   const pipelineInWorker = options.pipelineInWorker ?? false;
@@ -73,6 +74,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       logLevel: config.STADTDATEN_LOG_LEVEL,
       version: PLATFORM_VERSION,
       maxPayloadBytes: config.STADTDATEN_MAX_PAYLOAD_BYTES,
+      signing: config.STADTDATEN_SIGNING,
     });
   }
   await app.get(DemoFleetService).start();

@@ -23,7 +23,7 @@ export class AppModule {
           availableStorageProfiles: config.STADTDATEN_AVAILABLE_STORAGE_PROFILES?.split(','),
         }),
         HttpEdgeModule,
-        ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, VALIDATOR_VERSION)),
+        ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, VALIDATOR_VERSION, config.STADTDATEN_SIGNING)),
       ],
     };
   }

@@ -10,6 +10,7 @@ export interface PipelineWorkerData {
   logLevel: string;
   version: string;
   maxPayloadBytes: number;
+  signing: boolean;
 }
 
 /** How often the worker's event log looks for records the main thread appended, in milliseconds. */
@@ -31,7 +32,7 @@ export class PipelineModule {
           eventLogPollIntervalMs: WORKER_POLL_INTERVAL_MS,
           processMetrics: false,
         }),
-        ValidationModule.register(new ValidatorSettings(data.maxPayloadBytes, data.version)),
+        ValidationModule.register(new ValidatorSettings(data.maxPayloadBytes, data.version, data.signing)),
         StorageModule,
       ],
     };
