@@ -1,12 +1,12 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type AuditAction, SqliteAuditLog, auditSystem } from '@stadtdaten/audit';
+import type { AuditAction } from '@stadtdaten/audit';
 import { AppError, ErrorCode } from '@stadtdaten/contracts';
-import { createLogger } from '@stadtdaten/observability';
 import { KEY_FILES } from '@stadtdaten/runtime';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { type ArchiveProgress, restoreBackup, writeBackup } from './backup-archive';
+import { auditCliAction } from './cli-audit';
 import { message } from './messages';
 
 /** `stadtdaten backup` and `stadtdaten restore` for the data folder of the embedded platform. */
@@ -69,15 +69,6 @@ async function withProgress<T>(work: (progress: ArchiveProgress) => Promise<T>):
   }
 }
 
-async function audit(dataDir: string, action: AuditAction, details: Record<string, string | number>): Promise<void> {
-  const log = new SqliteAuditLog({
-    directory: join(dataDir, KEY_FILES.auditDir),
-    logger: createLogger({ service: 'cli', version: '0.1.0', env: 'cli', level: 'warn' }),
-  });
-  await log.connect();
-  try {
-    await log.append({ action, actor: auditSystem('cli'), target: { tenant: null, resourceType: 'backup', resourceId: null }, outcome: 'success', details });
-  } finally {
-    await log.close();
-  }
+function audit(dataDir: string, action: AuditAction, details: Record<string, string | number>): Promise<void> {
+  return auditCliAction(dataDir, action, { resourceType: 'backup', resourceId: null }, details);
 }

@@ -6,6 +6,7 @@ import { createLogger } from '@stadtdaten/observability';
 import { openTenantKeys } from '@stadtdaten/runtime';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { auditCliAction } from './cli-audit';
 import { cliLanguage, message } from './messages';
 
 /** `stadtdaten keys rotate|list` and `stadtdaten verify DIR`. */
@@ -57,7 +58,10 @@ async function rotate(options: { url: string; dataDir: string }): Promise<string
   }).catch(() => undefined);
   if (response === undefined) {
     process.stderr.write(`${message('keysDirect', options.url, dataDir)}\n`);
-    return withKeyStore(dataDir, async (store) => (await store.rotate()).keyId);
+    const keyId = await withKeyStore(dataDir, async (store) => (await store.rotate()).keyId);
+    await auditCliAction(dataDir, 'KEY_ROTATED', { resourceType: 'signing-key', resourceId: keyId }, {});
+
+    return keyId;
   }
   const body = (await response.json()) as { activeKeyId?: string; detail?: string };
   if (!response.ok || body.activeKeyId === undefined) {
