@@ -55,6 +55,11 @@ const lineDecoder: SourceDecoder = {
 class MemoryDirectory implements DeviceDirectory {
   readonly devices = new Set<string>();
   readonly registered: FeatureRegistration[] = [];
+  mappingProblems: string[] = [];
+
+  async checkMapping() {
+    return this.mappingProblems;
+  }
 
   async existingDevices(_tenant: string, ids: readonly string[]) {
     return new Set(ids.filter((id) => this.devices.has(id)));
@@ -105,7 +110,7 @@ describe('ConnectorRunner', () => {
     const report = await runner.run(definition);
 
     expect(report).toMatchObject({ outcome: 'succeeded', inputs: 1, inputsTotal: 1, records: 3, published: 2, messages: 1, deadLettered: 2, missing: 1 });
-    expect(published[0]).toMatchObject({ tenant: 'darmstadt', deviceId: 'glass-a1', format: 'senml', topic: `connector/test-lines/${file}` });
+    expect(published[0]).toMatchObject({ tenant: 'darmstadt', deviceId: 'glass-a1', format: 'senml', topic: `connector/test-lines${file}` });
     expect(pack(published[0]!)).toEqual([
       { n: 'fill', t: Date.parse('2026-12-01T10:00:00Z') / 1000, u: '%', v: 40 },
       { n: 'fill', t: Date.parse('2026-12-01T10:15:00Z') / 1000, u: '%', v: 45 },
@@ -165,6 +170,36 @@ describe('ConnectorRunner', () => {
 
     expect(published.map((message) => pack(message).length)).toEqual([10, 10, 5]);
     expect(report.messages).toBe(3);
+  });
+
+  it('fails a run whose mapping the registry does not know', async () => {
+    const file = join(dir, 'd.txt');
+    writeFileSync(file, 'A1;fill;1;2026-12-01T10:00:00Z');
+    const { runner, definition, directory, published } = setup({ source: { file } });
+    directory.mappingProblems = ['mapping.deviceType "fill-sensor" is not a device type of tenant "darmstadt"'];
+
+    const report = await runner.run(definition);
+
+    expect(report.outcome).toBe('failed');
+    expect(report.error).toBe('connector "test-lines": mapping.deviceType "fill-sensor" is not a device type of tenant "darmstadt"');
+    expect(published).toHaveLength(0);
+  });
+
+  it('warns about mapping entries that matched nothing', async () => {
+    const file = join(dir, 'e.txt');
+    writeFileSync(file, 'A1;fill;1;2026-12-01T10:00:00Z');
+    const { runner, definition, directory } = setup({
+      source: { file },
+      mapping: { deviceType: 'fill-sensor', deviceId: 'glass-{key}', fields: { fil: 'fill', fill: 'fill' }, keys: ['A1', 'B9'] },
+    });
+    directory.devices.add('glass-a1');
+
+    const report = await runner.run(definition);
+
+    expect(report.warnings).toEqual([
+      'mapping.fields names "fil", which the decoder did not produce; it produced fill',
+      'mapping.keys names "B9", which the source did not contain',
+    ]);
   });
 
   it('reports a missing file as a failed run', async () => {

@@ -41,7 +41,7 @@ describe('parseConnectors', () => {
         'c.yaml has 6 problems:',
         '- connectors[0].name: use lower-case letters, digits and "-", at most 63 characters (found "Parking")',
         '- connectors[0].source.url: use an http:// or https:// address (found "ftp://x")',
-        '- connectors[0].source: give exactly one of url, file or folder; url and file are set (found {"url":"ftp://x","file":"/tmp/a"})',
+        '- connectors[0].source: give exactly one of url, file or folder; url and file are set',
         '- connectors[0].schedule.every: write the interval as a number and s, m, h or d, e.g. 5m (found "5 minutes")',
         '- connectors[0].mapping.deviceId: the template must contain {key} (found "p-1")',
         '- connectors[0].mapping.useCase: register: true needs a useCase for the new things (missing)',
@@ -66,6 +66,42 @@ ${extra}`;
     expect(message).toContain('connectors[1].name: "a" is used twice');
     expect(message).toContain('connectors[1].timeZone: unknown time zone "Mars/Olympus"');
     expect(message).toContain('connectors[2].schedule.cron: "99 * * * * *" is not a cron expression');
+  });
+
+  it('suggests the key a typo meant', () => {
+    const text = `connectors:
+  - name: a
+    tenant: darmstadt
+    decoder: uba-air
+    sourse: { file: /tmp/a.csv }
+    mapping: { deviceType: uba, devceId: "uba-{key}" }
+`;
+    let message = '';
+    try {
+      parseConnectors(text, 'c.yaml', DECODERS);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('connectors[0]: unknown key "sourse" (did you mean "source"?)');
+    expect(message).toContain('connectors[0].mapping: unknown key "devceId" (did you mean "deviceId"?); allowed here: deviceType, deviceId,');
+  });
+
+  it('rejects device ids that the template cannot form and unknown use cases', () => {
+    const text = `connectors:
+  - name: a
+    tenant: darmstadt
+    decoder: uba-air
+    source: { file: /tmp/a.csv }
+    mapping: { deviceType: uba, deviceId: "uba {key}", register: true, useCase: parken }
+`;
+    let message = '';
+    try {
+      parseConnectors(text, 'c.yaml', DECODERS);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('mapping.deviceId: besides {key}, use only letters, digits');
+    expect(message).toContain('mapping.useCase: use one of parking, air-quality');
   });
 
   it('names the line of a YAML syntax error', () => {

@@ -80,7 +80,7 @@ export class Metrics {
 
   readonly connectorValues = new Counter({
     name: 'stadtdaten_connector_values_total',
-    help: 'Values read by connectors, by connector and what became of them (published, dropped, dead_lettered, missing)',
+    help: 'Values read by connectors, by connector and what became of them (published, dropped, dead_lettered, missing, deferred)',
     labelNames: ['connector', 'kind'] as const,
     registers: [this.registry],
   });

@@ -9,6 +9,7 @@ export {
   DEFAULT_STORAGE_PROFILE,
   PAYLOAD_FORMATS,
   STORAGE_PROFILES,
+  THING_OR_DEVICE_ID,
   USE_CASES,
   datastreamIdOf,
 } from './vocabulary';

@@ -1,6 +1,7 @@
 import type { EntityManager, FindOptionsWhere } from 'typeorm';
 import type { DeviceContext } from '@stadtdaten/contracts';
 import { DatastreamEntity } from './entities/datastream.entity';
+import { DeviceTypeEntity } from './entities/device-type.entity';
 import { DeviceEntity } from './entities/device.entity';
 import { TenantEntity } from './entities/tenant.entity';
 import { ThingEntity } from './entities/thing.entity';
@@ -83,6 +84,12 @@ export class RegistryQueries {
     });
 
     return row === null ? undefined : toDatastreamDto(row, row.observedProperty!);
+  }
+
+  async getDeviceType(tenant: string, id: string): Promise<{ id: string; fields: string[] } | undefined> {
+    const row = await this.manager.findOne(DeviceTypeEntity, { where: { tenantId: tenant, id } });
+
+    return row === null ? undefined : { id: row.id, fields: row.fields.map((field) => field.field) };
   }
 
   async listDevices(tenant: string): Promise<DeviceDto[]> {

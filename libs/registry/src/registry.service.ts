@@ -85,6 +85,13 @@ export class RegistryService {
     return this.queries.getDatastream(tenant, id);
   }
 
+  /** The device type's id and field names, or undefined when the tenant has no such type. */
+  async getDeviceType(tenant: string, id: string): Promise<{ id: string; fields: string[] } | undefined> {
+    await this.writes.idle();
+
+    return this.queries.getDeviceType(tenant, id);
+  }
+
   async listDevices(tenant: string): Promise<DeviceDto[]> {
     await this.writes.idle();
 

@@ -47,6 +47,11 @@ describeWithSamples('stadtdaten connector commands', () => {
     decoder: uba-air
     source: { file: "${samplePath('uba-air', 'uba_muenster_DENW095_2022-10-24_2022-11-06.csv')}" }
     mapping: { deviceType: uba-air-station, deviceId: "uba-{key}", fields: { pm10: pm10, no2: no2, o3: o3 } }
+  - name: uba-missing-file
+    tenant: darmstadt
+    decoder: uba-air
+    source: { file: "${join(dataDir, 'absent.csv')}" }
+    mapping: { deviceType: uba-air-station, deviceId: "uba-{key}" }
 `,
     );
     writeFileSync(join(dataDir, 'catalog.yaml'), CATALOG);
@@ -69,7 +74,18 @@ describeWithSamples('stadtdaten connector commands', () => {
   it('runs a connector and summarises in German', async () => {
     const { stdout } = await run(process.execPath, [CLI, 'connector', 'run', 'uba-muenster', '--url', httpUrl], { env: env('de_DE.UTF-8') });
 
-    expect(stdout).toMatch(/^Ergebnis: erfolgreich; [1-9]\d* Werte übernommen, \d+ in die Dead-Letter-Ablage/m);
+    expect(stdout).toMatch(/^Ergebnis: erfolgreich; [1-9]\d* Werte zur Prüfung weitergegeben, \d+ in die Dead-Letter-Ablage/m);
+  });
+
+  it('ends a first run that fails with its error', async () => {
+    const failure = await run(process.execPath, [CLI, 'connector', 'run', 'uba-missing-file', '--url', httpUrl], {
+      env: env('en_US.UTF-8'),
+      timeout: 30_000,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stdout: string }).stdout).toMatch(/^result: failed; 0 values passed on to validation/m);
+    expect((failure as { stderr: string }).stderr).toContain('cannot read the file');
   });
 
   it('lists connectors with their last run', async () => {

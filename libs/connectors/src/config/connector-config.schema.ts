@@ -1,3 +1,4 @@
+import { THING_OR_DEVICE_ID, USE_CASES } from '@stadtdaten/registry';
 import { z } from 'zod';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -61,10 +62,17 @@ const mappingSchema = z
       .string()
       .min(1)
       .max(200)
-      .refine((template) => template.includes('{key}'), 'the template must contain {key}'),
+      .refine((template) => template.includes('{key}'), 'the template must contain {key}')
+      .refine(
+        (template) => !template.includes('{key}') || THING_OR_DEVICE_ID.test(template.replaceAll('{key}', 'k')),
+        'besides {key}, use only letters, digits, "_", "-" and ":" (no spaces or dots), because the result is a device id',
+      ),
     register: z.boolean().default(false),
     /** Use case of things that the connector registers. */
-    useCase: z.string().min(1).max(64).optional(),
+    useCase: z
+      .string()
+      .refine((value) => (USE_CASES as readonly string[]).includes(value), `use one of ${USE_CASES.join(', ')}`)
+      .optional(),
     classification: z.enum(['public', 'internal', 'personal']).optional(),
     fields: z.record(z.string().min(1).max(128), z.string().min(1).max(128)).optional(),
     keys: z.array(z.string().min(1).max(200)).min(1).optional(),

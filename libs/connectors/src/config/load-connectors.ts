@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { SourceDecoder } from '../decoders/source-decoder.interface';
 import { cronProblem } from '../schedule/connector-scheduler';
-import { type ConnectorDefinition, connectorsFileSchema } from './connector-config.schema';
+import { type ConnectorDefinition, connectorSchema, connectorsFileSchema } from './connector-config.schema';
 
 /**
  * Reads a connectors file (YAML, or JSON by `.json` name) and checks it as a whole: every
@@ -102,13 +102,76 @@ function isKnownZone(zone: string): boolean {
 }
 
 function describeIssue(issue: z.core.$ZodIssue, document: unknown): string {
+  if (issue.code === 'unrecognized_keys') {
+    return describeUnknownKeys(issue, document);
+  }
   const path = issue.path
     .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
     .join('');
   const found = valueAt(document, issue.path);
+  if (typeof found === 'object' && found !== null) {
+    return `${path || '(top level)'}: ${issue.message}`;
+  }
   const shown = found === undefined ? 'missing' : `found ${JSON.stringify(found)?.slice(0, 80)}`;
 
   return `${path || '(top level)'}: ${issue.message} (${shown})`;
+}
+
+/** Names each unknown key with the allowed key it most likely meant. */
+function describeUnknownKeys(issue: z.core.$ZodIssue & { keys: string[] }, document: unknown): string {
+  const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  const where = path === '' ? '(top level)' : path;
+  const allowed = allowedKeysAt(issue.path);
+  const parts = issue.keys.map((key) => {
+    const guess = closest(key, allowed);
+    return guess === undefined ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
+  });
+  void document;
+
+  return `${where}: unknown key ${parts.join(', ')}; allowed here: ${allowed.join(', ')}`;
+}
+
+function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+  const shapes: Record<string, string[]> = {
+    connector: Object.keys(connectorSchema.shape),
+    source: ['url', 'file', 'folder', 'pattern', 'headers', 'clientCertificate', 'timeoutSeconds', 'maxBytes', 'retries', 'retryBaseMs', 'maxPages'],
+    mapping: ['deviceType', 'deviceId', 'register', 'useCase', 'classification', 'fields', 'keys'],
+    clientCertificate: ['cert', 'key', 'ca'],
+    top: ['connectors'],
+  };
+  const last = path.at(-1);
+  if (path.length === 0) return shapes.top!;
+  if (typeof last === 'number') return shapes.connector!;
+
+  return shapes[String(last)] ?? [];
+}
+
+/** The allowed key within edit distance 2 of `key`, if one is. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) {
+      best = { key: candidate, distance };
+    }
+  }
+
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+
+  return row[b.length]!;
 }
 
 function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {

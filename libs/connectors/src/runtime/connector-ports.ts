@@ -46,6 +46,12 @@ export interface FeatureRegistration {
 export interface DeviceDirectory {
   /** Ids of the tenant's devices that exist, among the ones asked for. */
   existingDevices(tenant: string, deviceIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Checks the mapping against the registry: that the tenant exists and has the device type,
+   * and that the type has the fields the mapping writes to. Returns one problem per mistake,
+   * each naming the setting to correct.
+   */
+  checkMapping(tenant: string, deviceType: string, targetFields: readonly string[] | undefined): Promise<string[]>;
   /** Creates a thing and a device per entry, as one catalog change. */
   register(tenant: string, entries: readonly FeatureRegistration[]): Promise<void>;
 }

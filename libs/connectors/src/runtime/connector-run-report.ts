@@ -27,6 +27,8 @@ export interface ConnectorRunReport {
   /** Values held back until a later run (forecasts too far ahead). */
   deferred: number;
   error?: string;
+  /** Settings that matched nothing in this run, such as a mapping field the decoder never produced. */
+  warnings: string[];
 }
 
 export function emptyReport(connector: string, tenant: string, trigger: ConnectorRunReport['trigger'], nowMs: number): ConnectorRunReport {
@@ -47,5 +49,6 @@ export function emptyReport(connector: string, tenant: string, trigger: Connecto
     deadLettered: 0,
     missing: 0,
     deferred: 0,
+    warnings: [],
   };
 }

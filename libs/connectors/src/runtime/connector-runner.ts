@@ -36,6 +36,8 @@ export class ConnectorRunner {
   private readonly decoders: Map<string, SourceDecoder>;
   private readonly running = new Set<string>();
   private readonly conditional = new Map<string, ConditionalState & { digest?: string }>();
+  /** Decoder fields and feature keys of each running connector, for the warnings at the run's end. */
+  private readonly seen = new Map<string, { fields: Set<string>; keys: Set<string> }>();
 
   constructor(
     decoders: readonly SourceDecoder[],
@@ -65,17 +67,32 @@ export class ConnectorRunner {
     }
     this.running.add(definition.name);
     const report = emptyReport(definition.name, definition.tenant, options.trigger ?? 'manual', this.clock.now());
+    options.onProgress?.(report);
+    const seen = { fields: new Set<string>(), keys: new Set<string>() };
     try {
+      const mappingProblems = await this.directory.checkMapping(
+        definition.tenant,
+        definition.mapping.deviceType,
+        definition.mapping.fields === undefined ? undefined : Object.values(definition.mapping.fields),
+      );
+      if (mappingProblems.length > 0) {
+        throw new AppError(ErrorCode.INVALID_CONFIG, `connector "${definition.name}": ${mappingProblems.join('; ')}`);
+      }
+      this.seen.set(definition.name, seen);
       const changed = definition.source.url !== undefined
         ? await this.runUrl(definition, decoder, report, options)
         : await this.runFiles(definition, decoder, report, options);
       report.outcome = changed ? 'succeeded' : 'not-modified';
+      if (changed) {
+        report.warnings.push(...unmatchedSettings(definition, report, seen));
+      }
     } catch (error) {
       report.outcome = 'failed';
       report.error = (error as Error).message;
     } finally {
       report.finishedAtMs = this.clock.now();
       this.running.delete(definition.name);
+      this.seen.delete(definition.name);
     }
     options.onProgress?.(report);
 
@@ -204,7 +221,10 @@ export class ConnectorRunner {
     }
 
     const byDevice = new Map<string, { featureKey: string; values: MappedValue[] }>();
+    const seen = this.seen.get(definition.name);
     for (const record of result.records) {
+      seen?.fields.add(record.field);
+      seen?.keys.add(record.featureKey);
       const field = mappedField(definition.mapping, record.field);
       if (field === undefined || (keys !== undefined && !keys.has(record.featureKey))) {
         report.dropped += 1;
@@ -349,7 +369,36 @@ export class ConnectorRunner {
 }
 
 function topicOf(definition: ConnectorDefinition, input: SourceInput): string {
-  return `connector/${definition.name}/${input.name}`;
+  return `connector/${definition.name}/${input.name.replace(/^\/+/, '')}`;
+}
+
+/** Warnings for mapping settings and sources that matched nothing, so that a typo does not pass silently. */
+function unmatchedSettings(
+  definition: ConnectorDefinition,
+  report: ConnectorRunReport,
+  seen: { fields: Set<string>; keys: Set<string> },
+): string[] {
+  const warnings: string[] = [];
+  if (report.inputs === 0) {
+    warnings.push('the source gave no input: no file matched source.file, source.folder and source.pattern');
+  }
+  if (report.records === 0) {
+    return warnings;
+  }
+  for (const field of Object.keys(definition.mapping.fields ?? {})) {
+    if (!seen.fields.has(field)) {
+      warnings.push(
+        `mapping.fields names "${field}", which the decoder did not produce; it produced ${[...seen.fields].sort().join(', ')}`,
+      );
+    }
+  }
+  for (const key of definition.mapping.keys ?? []) {
+    if (!seen.keys.has(key)) {
+      warnings.push(`mapping.keys names "${key}", which the source did not contain`);
+    }
+  }
+
+  return warnings;
 }
 
 /** SenML JSON pack: one record per value, absolute time in seconds, unit where the source gave one. */

@@ -123,6 +123,7 @@ export class ConnectorsService implements OnApplicationBootstrap, OnModuleDestro
     this.metrics.connectorValues.inc({ ...labels, kind: 'dropped' }, report.dropped);
     this.metrics.connectorValues.inc({ ...labels, kind: 'dead_lettered' }, report.deadLettered);
     this.metrics.connectorValues.inc({ ...labels, kind: 'missing' }, report.missing);
+    this.metrics.connectorValues.inc({ ...labels, kind: 'deferred' }, report.deferred);
     if (report.outcome === 'failed') {
       this.log.warn({ connector: report.connector, err: report.error }, 'connector run failed');
     } else {

@@ -14,6 +14,22 @@ export class RegistryDeviceDirectory implements DeviceDirectory {
     return new Set(devices.map((device) => device.id).filter((id) => wanted.has(id)));
   }
 
+  async checkMapping(tenant: string, deviceType: string, targetFields: readonly string[] | undefined): Promise<string[]> {
+    if ((await this.registry.getTenant(tenant)) === undefined) {
+      const known = (await this.registry.listTenants()).map((entry) => entry.id);
+      return [`tenant "${tenant}" is not in the registry; use one of ${known.join(', ') || '(none yet: apply a catalog)'}`];
+    }
+    const type = await this.registry.getDeviceType(tenant, deviceType);
+    if (type === undefined) {
+      return [`mapping.deviceType "${deviceType}" is not a device type of tenant "${tenant}"; add it to the catalog or correct the name`];
+    }
+    const missing = (targetFields ?? []).filter((field) => !type.fields.includes(field));
+
+    return missing.map(
+      (field) => `mapping.fields maps to "${field}", which device type "${deviceType}" does not have; use one of ${type.fields.join(', ')}`,
+    );
+  }
+
   async register(tenant: string, entries: readonly FeatureRegistration[]): Promise<void> {
     await this.registry.applyCatalog({
       things: entries.map((entry) => ({

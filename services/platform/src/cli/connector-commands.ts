@@ -45,6 +45,9 @@ export function registerConnectorCommands(program: Command, defaultDataDir: stri
       process.stdout.write(
         `${message('connectorSummary', report.outcome, report.published, report.deadLettered, report.dropped, report.missing)}\n`,
       );
+      for (const warning of report.warnings ?? []) {
+        process.stderr.write(`${message('connectorWarning', warning)}\n`);
+      }
       if (report.error !== undefined) {
         process.stderr.write(`${message('failed', report.error)}\n`);
       }
@@ -54,8 +57,9 @@ export function registerConnectorCommands(program: Command, defaultDataDir: stri
 
 async function runAndWait(name: string, options: ClientOptions, timeoutMs: number): Promise<ConnectorRunReport> {
   const path = `/api/v1/connectors/${encodeURIComponent(name)}`;
-  const started = (await call(options, 'POST', `${path}/runs`)) as ConnectorStatus;
-  const startedAtMs = started.lastRun?.startedAtMs ?? Date.now();
+  const before = (await call(options, 'GET', path)) as ConnectorStatus;
+  const previousStartMs = before.lastRun?.startedAtMs ?? Number.NEGATIVE_INFINITY;
+  await call(options, 'POST', `${path}/runs`);
   process.stderr.write(`${message('connectorRunning', name)}\n`);
   const bar = process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {value}/{total} {unit}' }) : undefined;
   let barStarted = false;
@@ -64,7 +68,8 @@ async function runAndWait(name: string, options: ClientOptions, timeoutMs: numbe
     while (Date.now() < deadline) {
       const status = (await call(options, 'GET', path)) as ConnectorStatus;
       const run = status.lastRun;
-      if (run !== undefined && run.startedAtMs >= startedAtMs) {
+      // Times are the platform's, so a run is recognised as new by its start, not by this machine's clock.
+      if (run !== undefined && run.startedAtMs > previousStartMs) {
         const total = run.bytesTotal ?? 0;
         if (bar !== undefined && total > 0) {
           if (!barStarted) {
@@ -110,9 +115,12 @@ async function call(options: ClientOptions, method: 'GET' | 'POST', path: string
   if (response === undefined) {
     throw new AppError(ErrorCode.UNAVAILABLE, message('platformUnreachable', options.url));
   }
-  const body = (await response.json()) as { detail?: string };
+  const body = (await response.json().catch(() => ({}))) as { detail?: string; code?: string };
+  if (response.status === 404 && body.code === undefined) {
+    throw new AppError(ErrorCode.UNAVAILABLE, message('notAPlatform', options.url));
+  }
   if (!response.ok) {
-    throw new AppError(ErrorCode.UNAVAILABLE, body.detail ?? `the platform answered ${response.status}`);
+    throw new AppError(ErrorCode.UNAVAILABLE, body.detail ?? `the platform at ${options.url} answered ${response.status}`);
   }
 
   return body;

@@ -37,13 +37,21 @@ const MESSAGES = {
   },
   connectorSummary: {
     de: (outcome: string, published: number, deadLettered: number, dropped: number, missing: number) =>
-      `Ergebnis: ${outcomeDe(outcome)}; ${published} Werte übernommen, ${deadLettered} in die Dead-Letter-Ablage, ${dropped} nicht zugeordnet, ${missing} ohne Wert in der Quelle.`,
+      `Ergebnis: ${outcomeDe(outcome)}; ${published} Werte zur Prüfung weitergegeben, ${deadLettered} in die Dead-Letter-Ablage, ${dropped} nicht zugeordnet, ${missing} ohne Wert in der Quelle. Was die Prüfung noch abweist, zeigt /api/v1/tenants/<Mandant>/rejections.`,
     en: (outcome: string, published: number, deadLettered: number, dropped: number, missing: number) =>
-      `result: ${outcome}; ${published} values published, ${deadLettered} dead-lettered, ${dropped} not mapped, ${missing} without a value in the source.`,
+      `result: ${outcome}; ${published} values passed on to validation, ${deadLettered} dead-lettered, ${dropped} not mapped, ${missing} without a value in the source. Values that validation rejects later are listed at /api/v1/tenants/<tenant>/rejections.`,
   },
   connectorNone: {
     de: () => 'Es sind keine Connectoren eingerichtet (Datei mit --connectors beim Start oder STADTDATEN_CONNECTORS_FILE).',
     en: () => 'no connectors are configured (give a file with --connectors at start, or STADTDATEN_CONNECTORS_FILE).',
+  },
+  connectorWarning: {
+    de: (text: string) => `Warnung: ${text}`,
+    en: (text: string) => `warning: ${text}`,
+  },
+  notAPlatform: {
+    de: (url: string) => `Unter ${url} antwortet ein Server, aber keine stadtdaten-Plattform (404). Mit --url die Adresse der Plattform angeben.`,
+    en: (url: string) => `the server at ${url} is not a stadtdaten platform (404). Pass the platform's address with --url.`,
   },
   platformUnreachable: {
     de: (url: string) => `Unter ${url} antwortet keine Plattform. Erst \`stadtdaten start\` ausführen oder --url angeben.`,
@@ -81,6 +89,18 @@ const MESSAGES = {
   backupPassphraseMissing: {
     de: () => 'Kein Passwort für die Sicherung: STADTDATEN_BACKUP_PASSPHRASE setzen oder --passphrase-file angeben.',
     en: () => 'no backup passphrase: set STADTDATEN_BACKUP_PASSPHRASE or pass --passphrase-file.',
+  },
+  exportDone: {
+    de: (dir: string, observations: number, datastreams: number, signed: number, rejections: number) =>
+      `Export in ${dir} geschrieben: ${observations} Beobachtungen aus ${datastreams} Datenströmen, ${signed} davon mit Signaturnachweis, ${rejections} abgelehnte Meldungen. Prüfen mit: stadtdaten verify ${dir}`,
+    en: (dir: string, observations: number, datastreams: number, signed: number, rejections: number) =>
+      `export written to ${dir}: ${observations} observations of ${datastreams} datastreams, ${signed} of them with a signature proof, ${rejections} rejected readings. Check it with: stadtdaten verify ${dir}`,
+  },
+  importDone: {
+    de: (tenant: string, observations: number, datastreams: number, rejections: number, dir: string) =>
+      `Mandant ${tenant} importiert: ${observations} Beobachtungen aus ${datastreams} Datenströmen und ${rejections} abgelehnte Meldungen, in ${dir}.`,
+    en: (tenant: string, observations: number, datastreams: number, rejections: number, dir: string) =>
+      `tenant ${tenant} imported: ${observations} observations of ${datastreams} datastreams and ${rejections} rejected readings, into ${dir}.`,
   },
   portInUse: {
     de: () => 'Der Port ist belegt: einen anderen mit --port oder --mqtt-port wählen oder den anderen Prozess beenden.',
