@@ -14,6 +14,8 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // hyparquet and hyparquet-writer are ESM only; swc turns them into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet-writer|hyparquet)/)'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
   moduleNameMapper: {
     '^@stadtdaten/(ingest-gateway|validator|storage-writer|query-api|dashboard)$': '<rootDir>/services/$1/src/index.ts',

@@ -3,7 +3,7 @@ import { DashboardModule } from '@stadtdaten/dashboard';
 import { SOURCE_DECODERS } from '@stadtdaten/connectors';
 import { ConnectorSettings, ConnectorsModule, IngestModule, IngestSettings } from '@stadtdaten/ingest-gateway';
 import type { Logger } from '@stadtdaten/observability';
-import { QueryApiModule } from '@stadtdaten/query-api';
+import { QueryApiModule, SensorThingsModule } from '@stadtdaten/query-api';
 import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
 import { StorageModule } from '@stadtdaten/storage-writer';
 import { ValidationModule, ValidatorSettings } from '@stadtdaten/validator';
@@ -46,6 +46,7 @@ export class PlatformModule {
         ConnectorsModule.register(new ConnectorSettings(config.STADTDATEN_CONNECTORS_FILE, SOURCE_DECODERS)),
         ...pipeline,
         QueryApiModule,
+        SensorThingsModule.register(),
         DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
         DemoModule.register({ enabled: config.STADTDATEN_DEMO, intervalMs: config.STADTDATEN_DEMO_INTERVAL_MS }),
       ],

@@ -3,6 +3,7 @@ import { DashboardModule } from '@stadtdaten/dashboard';
 import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
 import type { QueryApiConfig } from './config';
 import { QueryApiModule } from './query-api.module';
+import { SensorThingsModule } from './sensorthings/sensorthings.module';
 
 export const QUERY_API_VERSION = '0.1.0';
 
@@ -24,6 +25,7 @@ export class AppModule {
         }),
         HttpEdgeModule,
         QueryApiModule,
+        SensorThingsModule.register(),
         DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
       ],
     };

@@ -1,3 +1,4 @@
 export * from './config';
 export * from './app.module';
 export * from './query-api.module';
+export * from './sensorthings/sensorthings.module';

@@ -1,5 +1,7 @@
 import { AGGREGATES, RejectionCode, ROLES } from '@stadtdaten/contracts';
 import { INTERVAL_NAMES } from '../observations/query-params';
+import { sensorThingsPaths, sensorThingsSchemas } from '../sensorthings/sensorthings.openapi';
+import { platformOperationPaths } from './platform-operations.openapi';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const tenantParam = { name: 'tenant', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' } };
@@ -29,9 +31,9 @@ export function openApiDocument(serverUrl: string) {
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
-      schemas: schemas(),
+      schemas: { ...schemas(), ...sensorThingsSchemas() },
     },
-    paths: paths(),
+    paths: { ...paths(), ...platformOperationPaths(), ...sensorThingsPaths(serverUrl.replace(/\/api\/v1$/, '')) },
   };
 }
 
@@ -201,7 +203,7 @@ function paths() {
         security: [{ bearer: [] }],
         parameters: [
           { name: 'device', in: 'query', required: true, schema: { type: 'string' } },
-          { name: 'format', in: 'query', schema: { enum: ['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community'] } },
+          { name: 'format', in: 'query', schema: { enum: ['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'loriot', 'sensor-community'] } },
         ],
         requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
         responses: { 202: json({ type: 'object', properties: { id: { type: 'string' }, status: { const: 'accepted' } } }), default: problem },
