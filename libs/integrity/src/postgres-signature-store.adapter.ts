@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { type ProofRows, leafHashesBlob, proofFromRows } from './signature-store.rows';
+import { type ProofRows, distinctLeaves, leafHashesBlob, proofFromRows } from './signature-store.rows';
 import { type ObservationProof, type SignatureBatchEvent, SignatureStore } from './signature-store.port';
 import type { SignedBatch } from './signed-batch';
 
@@ -40,6 +40,7 @@ export class PostgresSignatureStore extends SignatureStore {
   async save(event: SignatureBatchEvent): Promise<void> {
     const s = `"${this.schema}"`;
     const { batch, tenant } = event;
+    const leaves = distinctLeaves(event);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -55,12 +56,12 @@ export class PostgresSignatureStore extends SignatureStore {
            created_at_ms = excluded.created_at_ms, observation_json = excluded.observation_json
          WHERE excluded.created_at_ms >= ${s}.observation_signatures.created_at_ms`,
         [
-          event.leaves.map((leaf) => leaf.observationId),
-          event.leaves.map(() => tenant),
-          event.leaves.map(() => batch.batchId),
-          event.leaves.map((_, index) => index),
-          event.leaves.map(() => batch.createdAtMs),
-          event.leaves.map((leaf) => JSON.stringify(leaf.observation)),
+          leaves.map((leaf) => leaf.observationId),
+          leaves.map(() => tenant),
+          leaves.map(() => batch.batchId),
+          leaves.map((leaf) => leaf.index),
+          leaves.map(() => batch.createdAtMs),
+          leaves.map((leaf) => leaf.json),
         ],
       );
       await client.query('COMMIT');

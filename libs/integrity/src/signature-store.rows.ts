@@ -13,6 +13,20 @@ export interface ProofRows {
   leaf_hashes: Buffer;
 }
 
+/**
+ * The leaves of a batch with their index, one per observation id: a batch may hold the same
+ * observation twice (a reading sent twice in one consumed batch), and the later leaf wins, as
+ * in the time-series store.
+ */
+export function distinctLeaves(event: SignatureBatchEvent): Array<{ observationId: string; index: number; json: string }> {
+  const byId = new Map<string, { observationId: string; index: number; json: string }>();
+  event.leaves.forEach((leaf, index) => {
+    byId.set(leaf.observationId, { observationId: leaf.observationId, index, json: JSON.stringify(leaf.observation) });
+  });
+
+  return [...byId.values()];
+}
+
 export function leafHashesBlob(event: SignatureBatchEvent): Buffer {
   return Buffer.concat(event.leafHashes.map((hash) => Buffer.from(hash, 'base64url')));
 }

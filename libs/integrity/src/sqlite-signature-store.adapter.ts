@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type ProofRows, leafHashesBlob, proofFromRows } from './signature-store.rows';
+import { type ProofRows, distinctLeaves, leafHashesBlob, proofFromRows } from './signature-store.rows';
 import { type ObservationProof, type SignatureBatchEvent, SignatureStore } from './signature-store.port';
 import type { SignedBatch } from './signed-batch';
 
@@ -56,9 +56,9 @@ export class SqliteSignatureStore extends SignatureStore {
     const { batch, tenant } = event;
     db.transaction(() => {
       insertBatch.run(batch.batchId, tenant, batch.createdAtMs, JSON.stringify(batch), leafHashesBlob(event));
-      event.leaves.forEach((leaf, index) => {
-        upsertLeaf.run(leaf.observationId, tenant, batch.batchId, index, batch.createdAtMs, JSON.stringify(leaf.observation));
-      });
+      for (const leaf of distinctLeaves(event)) {
+        upsertLeaf.run(leaf.observationId, tenant, batch.batchId, leaf.index, batch.createdAtMs, leaf.json);
+      }
     })();
   }
 

@@ -19,7 +19,7 @@ const BEGINNING_MS = -8_640_000_000_000_000;
 @Injectable()
 export class RetentionEnforcer implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private running?: Promise<number>;
   private readonly log: Logger;
 
   constructor(
