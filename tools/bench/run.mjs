@@ -240,7 +240,10 @@ async function throughputWithoutSigning() {
   }
 }
 
-/** Returns the "Production mode" section that tools/bench/production.mjs wrote, unchanged. */
+/** Sections that this script writes; every other section of BENCHMARKS.md comes from another script. */
+const OWN_SECTIONS = new Set(['## End-to-end ingest (embedded platform)', '## What signing costs', '## Where the time goes']);
+
+/** Returns the sections that other benchmark scripts wrote (production mode, portal, export, rollups), unchanged. */
 function productionSection() {
   let markdown = '';
   try {
@@ -248,14 +251,20 @@ function productionSection() {
   } catch {
     return '';
   }
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((line) => line.trim() === '## Production mode');
-  if (start < 0) {
-    return '';
+  const kept = [];
+  let keeping = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) {
+      keeping = !OWN_SECTIONS.has(line.trim());
+    } else if (line.startsWith('# ')) {
+      keeping = false;
+    }
+    if (keeping) {
+      kept.push(line);
+    }
   }
-  const next = lines.findIndex((line, index) => index > start && line.startsWith('## '));
 
-  return `\n${lines.slice(start, next < 0 ? undefined : next).join('\n').trimEnd()}\n`;
+  return kept.length === 0 ? '' : `\n${kept.join('\n').trimEnd()}\n`;
 }
 
 function report(r) {

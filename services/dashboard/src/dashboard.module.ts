@@ -3,6 +3,8 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, R
 import express from 'express';
 import { DashboardConfigController } from './dashboard-config.controller';
 import { DASHBOARD_OPTIONS, type DashboardOptions, validateDashboardOptions } from './dashboard.options';
+import { LatestFeedService } from './live/latest-feed.service';
+import { LatestStreamController } from './live/latest-stream.controller';
 
 /** `public/` beside `src/` and `dist/`, so the same path works under jest and at run time. */
 export const DASHBOARD_PUBLIC_DIR = join(__dirname, '..', 'public');
@@ -32,14 +34,19 @@ export function createStaticRouter(): express.Router {
   return router;
 }
 
-/** Public dashboard: static pages at `/`, Leaflet and uPlot under `/vendor/`, settings at `/config.js`. */
+/**
+ * Public portal and admin console: static pages at `/`, Leaflet and uPlot under `/vendor/`,
+ * settings at `/config.js`, and the live stream of latest values at
+ * `/api/v1/tenants/{tenant}/latest/stream`. Needs the global RuntimeModule (registry,
+ * time-series store, logger).
+ */
 @Module({})
 export class DashboardModule implements NestModule {
   static register(options: DashboardOptions): DynamicModule {
     return {
       module: DashboardModule,
-      controllers: [DashboardConfigController],
-      providers: [{ provide: DASHBOARD_OPTIONS, useValue: validateDashboardOptions(options) }],
+      controllers: [DashboardConfigController, LatestStreamController],
+      providers: [{ provide: DASHBOARD_OPTIONS, useValue: validateDashboardOptions(options) }, LatestFeedService],
     };
   }
 

@@ -26,7 +26,14 @@ export class AppModule {
         HttpEdgeModule,
         QueryApiModule,
         SensorThingsModule.register(),
-        DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
+        DashboardModule.register({
+          tileUrl: config.STADTDATEN_TILE_URL,
+          tenant: config.STADTDATEN_DASHBOARD_TENANT,
+          oidc:
+            config.STADTDATEN_AUTH === 'oidc'
+              ? { issuer: config.STADTDATEN_OIDC_ISSUER!, clientId: config.STADTDATEN_DASHBOARD_OIDC_CLIENT_ID }
+              : undefined,
+        }),
       ],
     };
   }

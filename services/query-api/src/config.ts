@@ -19,6 +19,10 @@ export const queryApiConfigSchema = z
       .string()
       .default('darmstadt')
       .describe('tenant the public dashboard shows'),
+    STADTDATEN_DASHBOARD_OIDC_CLIENT_ID: z
+      .string()
+      .default('dashboard')
+      .describe('public OIDC client of the admin console (authorization code flow with PKCE); used when STADTDATEN_AUTH=oidc'),
   })
   .superRefine(requireAdapterSettings);
 

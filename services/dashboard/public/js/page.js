@@ -1,5 +1,6 @@
 // Parts every page shares: translations, the language switch and the status line.
 import { applyTranslations, getLanguage, setLanguage, t } from './i18n.js';
+import './strings/common.js';
 
 /** Translates the static text and wires the language switch button (#language-switch). */
 export function initPage() {
@@ -22,9 +23,8 @@ function updateSwitch(button) {
   button.setAttribute('aria-label', t('common.languageSwitchLabel'));
 }
 
-/** Writes a message to the page's status line (#status, a polite live region). */
-export function showStatus(message, kind = 'info') {
-  const status = document.getElementById('status');
+/** Writes a message to the page's status line (#status, a polite live region) or to another live region. */
+export function showStatus(message, kind = 'info', status = document.getElementById('status')) {
   // Rewriting the same text would make some screen readers announce it again.
   if (!status || (status.textContent === message && status.dataset.kind === kind)) {
     return;

@@ -1,7 +1,22 @@
 // Marker colour and short text per use case. Colour never carries meaning alone: each marker
-// also shows the short text, and the legend and list name the use case in words.
-// Every colour has a contrast of at least 4.5:1 against white text.
+// also shows the short text, and the legend, the layer switches and the list name the use case
+// in words. Every colour has a contrast of at least 4.5:1 against white text.
 import { getLanguage, hasString, t } from './i18n.js';
+
+/** Use cases of the registry (libs/registry vocabulary), in the order the layer list shows them. */
+export const USE_CASES = [
+  'parking',
+  'air-quality',
+  'waste',
+  'bike-counts',
+  'traffic',
+  'ev-charging',
+  'water-temperature',
+  'visitors',
+  'weather',
+  'energy',
+  'other',
+];
 
 const USE_CASE_STYLES = {
   parking: { color: '#1f4e99', short: { de: 'P', en: 'P' } },
@@ -27,4 +42,10 @@ export function useCaseStyle(useCase) {
     short: style.short[getLanguage()],
     label: hasString(labelKey) ? t(labelKey) : useCase,
   };
+}
+
+/** Returns the use case's plain-language description for the layer list and its page. */
+export function useCaseDescription(useCase) {
+  const key = `useCase.${useCase}.description`;
+  return hasString(key) ? t(key) : '';
 }

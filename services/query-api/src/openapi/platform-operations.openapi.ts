@@ -93,6 +93,14 @@ export function platformOperationPaths() {
         responses: { 200: json({ type: 'object', properties: { valid: { type: 'boolean' }, checked: { type: 'integer' } } }), default: problem },
       },
     },
+    '/tenants/{tenant}/devices': {
+      get: {
+        summary: 'Devices of a tenant with device type and datastream ids (tenant-admin, analyst)',
+        security: bearer,
+        parameters: [tenantParam],
+        responses: { 200: json({ type: 'array', items: { type: 'object' } }), default: problem },
+      },
+    },
     '/tenants/{tenant}/devices/{deviceId}/personal-data': {
       delete: {
         summary: "Erase a device's personal observations, their signed copies and its dead-letter entries (tenant-admin)",

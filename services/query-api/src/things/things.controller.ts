@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { CurrentPrincipal, OptionalAuth } from '@stadtdaten/auth';
+import { CurrentPrincipal, OptionalAuth, Roles, requireTenant } from '@stadtdaten/auth';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import { RegistryService } from '@stadtdaten/registry';
 import { VisibilityService } from './visibility.service';
@@ -12,6 +12,15 @@ export class ThingsController {
     private readonly registry: RegistryService,
     private readonly visibility: VisibilityService,
   ) {}
+
+  /** Devices of a tenant with their type and datastreams; for the tenant's own staff. */
+  @Get(':tenant/devices')
+  @Roles('tenant-admin', 'analyst')
+  listDevices(@CurrentPrincipal() principal: Principal, @Param('tenant') tenant: string) {
+    requireTenant(principal, tenant);
+
+    return this.registry.listDevices(tenant);
+  }
 
   @Get()
   async listTenants() {
