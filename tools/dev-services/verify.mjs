@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks the running dev services with the platform's own client libraries (kafkajs, mqtt,
-// pg) and fetch: a round trip through each, the MQTT tenant ACL, and the claims of
-// Keycloak tokens. Run it after `dev-services.mjs up`. It exits non-zero if a check fails.
+// pg, undici): a round trip through each over TLS, the MQTT and Kafka tenant ACLs, that
+// plaintext connections are rejected, and the claims of Keycloak tokens. Run it after
+// `dev-services.mjs up`. It exits non-zero if a check fails.
 // Usage: node tools/dev-services/verify.mjs
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import mqtt from 'mqtt';
 import pg from 'pg';
+import { Agent, fetch } from 'undici';
 
 import { issueDeviceCertificate, serviceEnvironment } from './lib/environment.mjs';
 import { OIDC_ISSUER } from './services/keycloak.mjs';
@@ -17,6 +19,10 @@ const CHECK_TIMEOUT_MS = 30_000;
 const env = serviceEnvironment();
 const runId = randomUUID().slice(0, 8);
 const results = [];
+const ca = readFileSync(env.STADTDATEN_DEV_SERVICES_CA_FILE);
+// Every HTTPS request of this script trusts the dev CA, and only it.
+const dispatcher = new Agent({ connect: { ca } });
+const fetchTls = (url, init = {}) => fetch(url, { ...init, dispatcher });
 
 function withTimeout(promise, label) {
   let timer;
@@ -47,12 +53,23 @@ function expect(condition, text) {
   }
 }
 
-async function checkKafka() {
-  const kafka = new Kafka({
-    clientId: 'dev-services-verify',
+function kafkaClient(clientId, username, password, { tls = true } = {}) {
+  return new Kafka({
+    clientId,
     brokers: [env.STADTDATEN_KAFKA_BROKERS],
+    ssl: tls ? { ca: [ca] } : false,
+    sasl: { mechanism: 'scram-sha-512', username, password },
     logLevel: logLevel.NOTHING,
+    connectionTimeout: 5_000,
+    retry: { retries: 0 },
   });
+}
+
+const adminKafka = () =>
+  kafkaClient('dev-services-verify', env.STADTDATEN_KAFKA_SASL_USERNAME, env.STADTDATEN_KAFKA_SASL_PASSWORD);
+
+async function checkKafka() {
+  const kafka = adminKafka();
   const topic = `dev-services-verify-${runId}`;
   const admin = kafka.admin();
   const producer = kafka.producer();
@@ -78,13 +95,58 @@ async function checkKafka() {
   }
 }
 
+/** Returns the error of `body`, or throws when it succeeds. */
+async function failureOf(body, text) {
+  try {
+    await body();
+  } catch (error) {
+    return error;
+  }
+  throw new Error(text);
+}
+
+async function checkKafkaTenantAcl() {
+  const topics = ['darmstadt', 'heag'].map((tenant) => `stadtdaten.${tenant}.verify-${runId}`);
+  const admin = adminKafka().admin();
+  await admin.connect();
+  const reader = kafkaClient(
+    'dev-services-verify-reader',
+    'tenant-darmstadt',
+    env.STADTDATEN_KAFKA_SASL_PASSWORD_TENANT_DARMSTADT,
+  ).admin();
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    await reader.connect();
+    const visible = await reader.listTopics();
+    expect(visible.includes(topics[0]), `tenant-darmstadt does not see ${topics[0]}`);
+    expect(!visible.some((topic) => topic.startsWith('stadtdaten.heag.')), 'tenant-darmstadt sees heag topics');
+    const denied = await failureOf(
+      () => reader.fetchTopicOffsets(topics[1]),
+      `tenant-darmstadt read the offsets of ${topics[1]}`,
+    );
+    expect(/authoriz/i.test(denied.type ?? denied.message), `unexpected error: ${denied.message}`);
+  } finally {
+    await reader.disconnect();
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function checkKafkaRejects() {
+  const wrongPassword = kafkaClient('dev-services-verify', 'validator', 'wrong').admin();
+  const error = await failureOf(() => wrongPassword.connect(), 'a wrong SCRAM password was accepted');
+  expect(/SASL|authentication/i.test(error.message), `unexpected error: ${error.message}`);
+  const plaintext = kafkaClient('dev-services-verify', 'validator', 'wrong', { tls: false }).admin();
+  await failureOf(() => plaintext.connect(), 'a plaintext connection to the SASL_SSL listener succeeded');
+}
+
 function connectMqtt(identity, clientId) {
   const client = mqtt.connect(env.STADTDATEN_MQTT_URL, {
     clientId,
     protocolVersion: 5,
     reconnectPeriod: 0,
     connectTimeout: 10_000,
-    ca: readFileSync(env.STADTDATEN_MQTT_CA_FILE),
+    ca,
     ...(identity && { cert: readFileSync(identity.cert), key: readFileSync(identity.key) }),
   });
 
@@ -165,17 +227,17 @@ async function checkMosquittoWithoutCertificate() {
 }
 
 async function checkInfluxDb() {
-  const ping = await fetch(`${env.STADTDATEN_INFLUXDB_URL}/ping`);
+  const ping = await fetchTls(`${env.STADTDATEN_INFLUXDB_URL}/ping`);
   expect(ping.status === 204, `/ping returned ${ping.status}`);
   const database = `dev_services_verify_${runId}`;
   const query = (q) =>
-    fetch(`${env.STADTDATEN_INFLUXDB_URL}/query`, {
+    fetchTls(`${env.STADTDATEN_INFLUXDB_URL}/query`, {
       method: 'POST',
       body: new URLSearchParams({ q, db: database }),
     });
   try {
     expect((await query(`CREATE DATABASE ${database}`)).ok, 'CREATE DATABASE failed');
-    const write = await fetch(`${env.STADTDATEN_INFLUXDB_URL}/write?db=${database}&precision=s`, {
+    const write = await fetchTls(`${env.STADTDATEN_INFLUXDB_URL}/write?db=${database}&precision=s`, {
       method: 'POST',
       body: 'air_temperature,station=verify value=21.5 1767225600',
     });
@@ -192,9 +254,11 @@ async function checkPostgres(url, expectedUser) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT current_user AS who, current_database() AS db');
+    const { rows } = await client.query(
+      'SELECT current_user AS who, current_database() AS db, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+    );
     expect(
-      rows[0].who === expectedUser && rows[0].db === 'stadtdaten',
+      rows[0].who === expectedUser && rows[0].db === 'stadtdaten' && rows[0].ssl === true,
       `connected as ${JSON.stringify(rows[0])}`,
     );
   } finally {
@@ -202,8 +266,23 @@ async function checkPostgres(url, expectedUser) {
   }
 }
 
+async function checkPostgresPlaintextRejected() {
+  const url = new URL(env.STADTDATEN_POSTGRES_URL);
+  url.search = '';
+  const client = new pg.Client({ connectionString: url.toString(), ssl: false });
+  const error = await failureOf(() => client.connect(), 'a plaintext PostgreSQL connection succeeded');
+  await client.end().catch(() => undefined);
+  expect(/no encryption|pg_hba/.test(error.message), `unexpected error: ${error.message}`);
+}
+
+// Go's TLS server (InfluxDB) responds to plain HTTP with 400, and Keycloak closes the connection.
+async function checkPlainHttpRejected(name, url) {
+  const response = await fetch(url.replace('https://', 'http://')).catch(() => undefined);
+  expect(response === undefined || response.status === 400, `${name} answered plain HTTP with ${response?.status}`);
+}
+
 async function requestToken(form) {
-  const response = await fetch(`${OIDC_ISSUER}/protocol/openid-connect/token`, {
+  const response = await fetchTls(`${OIDC_ISSUER}/protocol/openid-connect/token`, {
     method: 'POST',
     body: new URLSearchParams(form),
   });
@@ -253,10 +332,16 @@ async function checkServiceToken() {
 }
 
 await check('kafka: create topic, produce, consume', checkKafka);
+await check('kafka: tenant-darmstadt reads only stadtdaten.darmstadt.*', checkKafkaTenantAcl);
+await check('kafka: wrong password and plaintext are rejected', checkKafkaRejects);
 await check('mosquitto: device publishes only below its own topic', checkMosquitto);
-await check('mosquitto: client without certificate is refused', checkMosquittoWithoutCertificate);
+await check('mosquitto: client without certificate is rejected', checkMosquittoWithoutCertificate);
 await check('influxdb: ping, write, query', checkInfluxDb);
+await check('influxdb: plain HTTP is rejected', () =>
+  checkPlainHttpRejected('InfluxDB', `${env.STADTDATEN_INFLUXDB_URL}/ping`),
+);
 await check('postgres: login as stadtdaten', () => checkPostgres(env.STADTDATEN_POSTGRES_URL, 'stadtdaten'));
+await check('postgres: connection without TLS is rejected', checkPostgresPlaintextRejected);
 await check('postgres: login as stadtdaten_personal', () =>
   checkPostgres(env.STADTDATEN_POSTGRES_PERSONAL_URL, 'stadtdaten_personal'),
 );
@@ -265,7 +350,11 @@ await check('keycloak: token of darmstadt-admin', () =>
 );
 await check('keycloak: token of heag-analyst', () => checkUserToken('heag-analyst', 'heag', 'analyst'));
 await check('keycloak: client credentials of ingest-gateway', checkServiceToken);
+await check('keycloak: plain HTTP is rejected', () =>
+  checkPlainHttpRejected('Keycloak', `${OIDC_ISSUER}/.well-known/openid-configuration`),
+);
 
 const failed = results.filter((result) => !result.ok).length;
 process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
+await dispatcher.close();
 process.exitCode = failed === 0 ? 0 : 1;

@@ -31,6 +31,12 @@ export function principalFromClaims(claims: StadtdatenClaims): Principal {
   if (typeof tenant !== 'string' || !isTenantId(tenant)) {
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'token has no valid tenant claim');
   }
+  if (tenant === PLATFORM_TENANT && !roles.includes('platform-admin')) {
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      `token names the tenant "${PLATFORM_TENANT}", which only platform-admin tokens may name: request a token of your own tenant`,
+    );
+  }
 
   return { subject: claims.preferred_username ?? claims.sub ?? 'unknown', tenant, roles };
 }

@@ -1,3 +1,4 @@
+import { Agent as HttpsAgent } from 'node:https';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import { type JWTVerifyGetKey, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { Logger } from 'pino';
@@ -18,6 +19,11 @@ export interface JwksTokenVerifierOptions {
   audience: string;
   /** JWKS endpoint; when unset it is read from `<issuer>/.well-known/openid-configuration`. */
   jwksUrl?: string;
+  /**
+   * PEM CA certificate(s) that the provider's HTTPS certificate must chain to, for discovery and
+   * key-set requests of this verifier only. Unset, Node.js' built-in CAs apply.
+   */
+  ca?: string | Buffer;
   logger: Logger;
   /** Minimum time between two key-set fetches triggered by an unknown key id; defaults to 30 000. */
   cooldownMs?: number;
@@ -92,12 +98,16 @@ export class JwksTokenVerifier extends TokenVerifier {
 
   private async createKeySet(): Promise<RemoteKeySet> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const jwksUrl =
-      this.options.jwksUrl ?? (await discoverJwksUrl(this.options.issuer, timeoutMs, this.options.logger));
-    const keySet = createRemoteJWKSet(new URL(jwksUrl), {
+    const { ca, issuer, logger } = this.options;
+    const jwksUrl = this.options.jwksUrl ?? (await discoverJwksUrl(issuer, timeoutMs, logger, ca));
+    const url = new URL(jwksUrl);
+    // jose 5 (Node.js build) loads the key set with https.get and passes this agent on.
+    const agent = ca !== undefined && url.protocol === 'https:' ? new HttpsAgent({ ca }) : undefined;
+    const keySet = createRemoteJWKSet(url, {
       cooldownDuration: this.options.cooldownMs ?? DEFAULT_COOLDOWN_MS,
       timeoutDuration: timeoutMs,
       cacheMaxAge: this.options.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS,
+      agent,
     });
     this.options.logger.info({ issuer: this.options.issuer, jwksUrl }, 'token verifier configured');
 

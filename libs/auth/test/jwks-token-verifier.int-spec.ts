@@ -2,10 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES } from '@stadtdaten/contracts';
 import pino from 'pino';
+import { Agent, fetch } from 'undici';
 import { JwksTokenVerifier, PLATFORM_TENANT, TOKEN_AUDIENCE } from '@stadtdaten/auth';
 
 const issuer = process.env.STADTDATEN_OIDC_ISSUER;
 const audience = process.env.STADTDATEN_OIDC_AUDIENCE ?? TOKEN_AUDIENCE;
+/** CA of the dev services' Keycloak certificate; unset where Keycloak serves plain HTTP. */
+const caFile = process.env.STADTDATEN_OIDC_CA_FILE;
+const ca = caFile ? readFileSync(caFile) : undefined;
+const dispatcher = new Agent(ca === undefined ? {} : { connect: { ca } });
 const REALM_FILE = join(
   __dirname,
   '..',
@@ -88,6 +93,7 @@ async function passwordGrant(clientId: string, user: TestUser): Promise<TokenRes
       scope: 'openid',
     }),
     signal: AbortSignal.timeout(10_000),
+    dispatcher,
   });
   const body = (await response.json()) as Partial<TokenResponse> & { error_description?: string };
   if (!response.ok || body.access_token === undefined) {
@@ -121,7 +127,16 @@ describeWithKeycloak(`${JwksTokenVerifier.name} against Keycloak`, () => {
   let sut: JwksTokenVerifier;
 
   beforeAll(() => {
-    sut = new JwksTokenVerifier({ issuer: issuer as string, audience, logger: pino({ level: 'silent' }) });
+    sut = new JwksTokenVerifier({
+      issuer: issuer as string,
+      audience,
+      ca,
+      logger: pino({ level: 'silent' }),
+    });
+  });
+
+  afterAll(async () => {
+    await dispatcher.close();
   });
 
   it('has test users', () => {
@@ -154,6 +169,20 @@ describeWithKeycloak(`${JwksTokenVerifier.name} against Keycloak`, () => {
     expect(idToken).toBeDefined();
 
     await expect(sut.verify(idToken as string)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  (ca === undefined ? it.skip : it)('fails without the CA of the provider certificate', async () => {
+    const { access_token: token } = await passwordGrant(realm.clientId, realm.users[0]);
+    const withoutCa = new JwksTokenVerifier({
+      issuer: issuer as string,
+      audience,
+      logger: pino({ level: 'silent' }),
+    });
+
+    await expect(withoutCa.verify(token)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('certificate'),
+    });
   });
 
   it('rejects the refresh token', async () => {

@@ -32,6 +32,25 @@ export const adapterSettings = {
     .min(1)
     .default(1)
     .describe('replication factor of each topic the platform creates (3 on a production cluster)'),
+  STADTDATEN_KAFKA_SSL: booleanSetting(false).describe(
+    'connect to Kafka with TLS; implied by STADTDATEN_KAFKA_SSL_CA_FILE, so set it only for brokers with a certificate of a public CA',
+  ),
+  STADTDATEN_KAFKA_SSL_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM file with the CA certificate that signed the Kafka brokers' certificates; turns TLS on"),
+  STADTDATEN_KAFKA_SASL_MECHANISM: z
+    .enum(['scram-sha-512', 'scram-sha-256'])
+    .optional()
+    .describe('SASL mechanism of the Kafka user; unset connects without SASL'),
+  STADTDATEN_KAFKA_SASL_USERNAME: z.string().min(1).optional().describe('Kafka user (SASL)'),
+  STADTDATEN_KAFKA_SASL_PASSWORD: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ [SECRET]: true })
+    .describe('password of the Kafka user (SASL)'),
 
   STADTDATEN_TIMESERIES: z
     .enum(['sqlite', 'influxdb'])
@@ -41,7 +60,14 @@ export const adapterSettings = {
     .string()
     .url()
     .optional()
-    .describe('InfluxDB base URL of the v1-compatible API, e.g. http://127.0.0.1:8086'),
+    .describe('InfluxDB base URL of the v1-compatible API, e.g. https://influxdb.example:8086'),
+  STADTDATEN_INFLUXDB_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "PEM file with the CA certificate of InfluxDB's HTTPS certificate; unset trusts Node.js' built-in CAs",
+    ),
   STADTDATEN_INFLUXDB_USERNAME: z.string().optional().describe('InfluxDB user'),
   STADTDATEN_INFLUXDB_PASSWORD: z
     .string()
@@ -67,7 +93,9 @@ export const adapterSettings = {
     .string()
     .optional()
     .meta({ [SECRET]: true })
-    .describe('PostgreSQL connection URL, postgres://user:password@host:port/database'),
+    .describe(
+      'PostgreSQL connection URL, postgres://user:password@host:port/database?sslmode=verify-full&sslrootcert=/path/to/ca.crt (sslrootcert: PEM file of the CA; leave it out for a certificate of a public CA)',
+    ),
 
   STADTDATEN_AUTH: z
     .enum(['builtin', 'oidc'])
@@ -87,6 +115,13 @@ export const adapterSettings = {
     .url()
     .optional()
     .describe("JWKS URL; default: from the issuer's discovery document"),
+  STADTDATEN_OIDC_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "PEM file with the CA certificate of the identity provider's HTTPS certificate, used for discovery and JWKS only; unset trusts Node.js' built-in CAs",
+    ),
 
   STADTDATEN_MQTT: z
     .enum(['embedded', 'external'])
@@ -117,7 +152,7 @@ export const adapterSettings = {
     .default('stadtdaten-gateway')
     .describe('name of the shared-subscription group that all gateways of one deployment join'),
   STADTDATEN_ALLOW_PLAINTEXT: booleanSetting(false).describe(
-    'allow plaintext connections to production systems (logged as a warning)',
+    'allow connections to production systems and listeners on non-loopback addresses without TLS; each is logged as a warning at start',
   ),
 };
 
@@ -132,11 +167,39 @@ const REQUIRED: [keyof AdapterConfig, string, (keyof AdapterConfig)[]][] = [
   ['STADTDATEN_MQTT', 'external', ['STADTDATEN_MQTT_URL']],
 ];
 
-/** Adds the checks that a selected production adapter has its connection settings. */
+/** Settings that only work together: each group is set completely or not at all. */
+const TOGETHER: string[][] = [
+  ['STADTDATEN_KAFKA_SASL_MECHANISM', 'STADTDATEN_KAFKA_SASL_USERNAME', 'STADTDATEN_KAFKA_SASL_PASSWORD'],
+  ['STADTDATEN_HTTP_TLS_CERT_FILE', 'STADTDATEN_HTTP_TLS_KEY_FILE'],
+];
+
+/** Adds the checks that settings which only work together are set together. */
+export function requireSettingGroups(config: Record<string, unknown>, context: z.RefinementCtx): void {
+  for (const group of TOGETHER) {
+    const missing = group.filter((name) => config[name] === undefined);
+    if (missing.length === 0 || missing.length === group.length) {
+      continue;
+    }
+    for (const name of missing) {
+      const given = group.filter((other) => !missing.includes(other));
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `is required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set; set it or unset ${given.join(' and ')}`,
+      });
+    }
+  }
+}
+
+/**
+ * Adds the checks that a selected production adapter has its connection settings, and that
+ * settings which only work together are set together.
+ */
 export function requireAdapterSettings<T extends Partial<AdapterConfig>>(
   config: T,
   context: z.RefinementCtx,
 ): void {
+  requireSettingGroups(config as Record<string, unknown>, context);
   for (const [selector, value, needed] of REQUIRED) {
     if (config[selector] !== value) {
       continue;

@@ -316,7 +316,7 @@ function pgError(operation: string, error: unknown): AppError {
   if (CONFIG_SQLSTATE.test(sqlState)) {
     return new AppError(
       ErrorCode.INVALID_CONFIG,
-      `rejection store ${operation} failed: ${reason}; check the URL, the credentials and the privileges on the schema`,
+      `rejection store ${operation} failed: ${reason}; check the URL (sslmode and sslrootcert for TLS), the credentials and the privileges on the schema`,
       { cause: error, details: { sqlState } },
     );
   }

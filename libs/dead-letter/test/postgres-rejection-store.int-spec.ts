@@ -127,5 +127,20 @@ if (url === '') {
 
       await expect(sut.count('any')).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
     });
+
+    // The dev services' PostgreSQL accepts TCP connections with TLS only.
+    (new URL(url).searchParams.has('sslmode') ? it : it.skip)(
+      'fails without TLS on a TLS-only server',
+      async () => {
+        const plaintextUrl = new URL(url);
+        plaintextUrl.search = '';
+        sut = new PostgresRejectionStore({ url: plaintextUrl.toString(), schema: adapterSchema, logger });
+
+        await expect(sut.connect()).rejects.toMatchObject({
+          code: ErrorCode.INVALID_CONFIG,
+          message: expect.stringContaining('no encryption'),
+        });
+      },
+    );
   });
 }

@@ -145,7 +145,8 @@ export class KafkaEventLog extends EventLog {
   }
 
   private async connectClients(): Promise<void> {
-    const { brokers, clientId, sendRetries, partitions, replicationFactor, logger } = this.settings;
+    const { brokers, clientId, sendRetries, partitions, replicationFactor, ssl, sasl, logger } =
+      this.settings;
     const admin = this.kafka.admin();
     const producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -160,16 +161,15 @@ export class KafkaEventLog extends EventLog {
       await producer.connect();
     } catch (error) {
       await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-      throw new AppError(
-        ErrorCode.UNAVAILABLE,
-        `Kafka brokers ${brokers.join(', ')} could not be reached: ${errorMessage(error)}; check that they run and that the brokers option lists them`,
-        { cause: error, retriable: true },
-      );
+      throw connectError(this.settings, error);
     }
 
     const topics = new KafkaTopicAdmin(admin, { partitions, replicationFactor }, logger);
     this.open = { admin, producer, topics, writer: new KafkaWriteBatcher(producer) };
-    logger.info({ brokers, clientId }, 'event log connected');
+    logger.info(
+      { brokers, clientId, tls: Boolean(ssl), sasl: sasl?.mechanism, username: saslUsername(sasl) },
+      'event log connected',
+    );
   }
 
   private async closeClients(): Promise<void> {
@@ -223,6 +223,40 @@ async function raceTimeout(promise: Promise<unknown>, timeoutMs: number): Promis
   clearTimeout(timer);
 
   return outcome;
+}
+
+function saslUsername(sasl: KafkaEventLogSettings['sasl']): string | undefined {
+  return sasl !== undefined && 'username' in sasl ? sasl.username : undefined;
+}
+
+/**
+ * Maps a failed connect to an AppError: rejected SASL credentials or an authorization failure
+ * are INVALID_CONFIG (a retry cannot help), anything else is a retriable UNAVAILABLE.
+ */
+function connectError(settings: KafkaEventLogSettings, error: unknown): AppError {
+  const { brokers, sasl } = settings;
+  const reason = errorMessage(error);
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === 'KafkaJSSASLAuthenticationError') {
+    return new AppError(
+      ErrorCode.INVALID_CONFIG,
+      `Kafka brokers ${brokers.join(', ')} rejected the SASL credentials of user ${JSON.stringify(saslUsername(sasl))}: ${reason}; check the sasl username, password and mechanism`,
+      { cause: error },
+    );
+  }
+  if (/authorization failed|not authorized/i.test(reason)) {
+    return new AppError(
+      ErrorCode.INVALID_CONFIG,
+      `Kafka brokers ${brokers.join(', ')} denied the connection of user ${JSON.stringify(saslUsername(sasl))}: ${reason}; grant the user IdempotentWrite on the cluster or Write on a topic, because the event log's idempotent producer needs a producer id`,
+      { cause: error },
+    );
+  }
+
+  return new AppError(
+    ErrorCode.UNAVAILABLE,
+    `Kafka brokers ${brokers.join(', ')} could not be reached: ${reason}; check that they run, that the brokers option lists them and, with TLS, that the ssl CA signed their certificates`,
+    { cause: error, retriable: true },
+  );
 }
 
 function closedError(): AppError {

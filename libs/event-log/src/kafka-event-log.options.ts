@@ -63,7 +63,9 @@ export function resolveKafkaEventLogOptions(options: KafkaEventLogOptions): Kafk
     partitions: positiveInteger('partitions', options.partitions, 3),
     replicationFactor: positiveInteger('replicationFactor', options.replicationFactor, 1),
     ssl: options.ssl,
-    sasl: options.sasl,
+    // kafkajs stores the authenticator it builds from the credentials on the sasl object, so
+    // each log gets its own copy: the caller's object stays reusable, e.g. with another password.
+    sasl: options.sasl === undefined ? undefined : { ...options.sasl },
     sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs, 30_000),
     rebalanceTimeoutMs: positiveInteger('rebalanceTimeoutMs', options.rebalanceTimeoutMs, 60_000),
     heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs, 3_000),

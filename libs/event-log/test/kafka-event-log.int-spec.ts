@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { ErrorCode } from '@stadtdaten/contracts';
 import {
@@ -18,6 +19,16 @@ const brokers = brokersSetting?.split(',').map((broker) => broker.trim()) ?? [];
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 const run = randomBytes(4).toString('hex');
 
+/** TLS and SASL as the dev services' environment sets them (the dev services' super user). */
+const caFile = process.env.STADTDATEN_KAFKA_SSL_CA_FILE;
+const ssl = caFile ? { ca: [readFileSync(caFile)] } : undefined;
+const saslUsername = process.env.STADTDATEN_KAFKA_SASL_USERNAME;
+
+/** Returns new SASL options per client, because kafkajs stores its authenticator on the object it gets. */
+function saslOptions(password = process.env.STADTDATEN_KAFKA_SASL_PASSWORD ?? '') {
+  return saslUsername ? { mechanism: 'scram-sha-512' as const, username: saslUsername, password } : undefined;
+}
+
 /** Short group timings, so that joins, rebalances and topic refreshes fit into test time. */
 const FAST_GROUP_OPTIONS = {
   sessionTimeoutMs: 6_000,
@@ -29,7 +40,15 @@ const FAST_GROUP_OPTIONS = {
 } satisfies Partial<KafkaEventLogOptions>;
 
 function makeOptions(overrides: Partial<KafkaEventLogOptions> = {}): KafkaEventLogOptions {
-  return { brokers, clientId: `event-log-test-${run}`, logger, ...FAST_GROUP_OPTIONS, ...overrides };
+  return {
+    brokers,
+    clientId: `event-log-test-${run}`,
+    ssl,
+    sasl: saslOptions(),
+    logger,
+    ...FAST_GROUP_OPTIONS,
+    ...overrides,
+  };
 }
 
 /** Deletes the topics and consumer groups whose names match `pattern`. */
@@ -43,7 +62,13 @@ async function deleteMatching(admin: Admin, pattern: RegExp): Promise<void> {
 }
 
 async function withAdmin<T>(body: (admin: Admin) => Promise<T>): Promise<T> {
-  const kafka = new Kafka({ brokers, clientId: `event-log-test-admin-${run}`, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    brokers,
+    clientId: `event-log-test-admin-${run}`,
+    ssl,
+    sasl: saslOptions(),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -79,7 +104,13 @@ describeWithKafka(KafkaEventLog.name, () => {
     const opened: KafkaEventLog[] = [];
     let admin: Admin;
     let nameCounter = 0;
-    const kafka = new Kafka({ brokers, clientId: `event-log-test-admin-${run}`, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      brokers,
+      clientId: `event-log-test-admin-${run}`,
+      ssl,
+      sasl: saslOptions(),
+      logLevel: logLevel.NOTHING,
+    });
 
     function uniqueName(prefix: string): string {
       nameCounter += 1;
@@ -157,6 +188,25 @@ describeWithKafka(KafkaEventLog.name, () => {
           message: expect.stringContaining('host:port'),
         }),
       );
+    });
+
+    // Without SASL or TLS settings the broker takes any client, so these cases have nothing to check.
+    const itWithSasl = saslUsername === undefined ? it.skip : it;
+    const itWithTls = ssl === undefined ? it.skip : it;
+
+    itWithSasl('rejects wrong SASL credentials', async () => {
+      const log = new KafkaEventLog(makeOptions({ sasl: saslOptions('wrong-password') }));
+
+      await expect(log.connect()).rejects.toMatchObject({
+        code: ErrorCode.INVALID_CONFIG,
+        message: expect.stringContaining(`rejected the SASL credentials of user "${saslUsername}"`),
+      });
+    });
+
+    itWithTls('fails without TLS on a TLS listener', async () => {
+      const log = new KafkaEventLog(makeOptions({ ssl: undefined, sendRetries: 1 }));
+
+      await expect(log.connect()).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
     });
 
     it('creates topics with the configured partitions', async () => {

@@ -1,6 +1,6 @@
 import { DecodeResultBuilder } from './decode-result.builder';
 import { locateJsonError } from './json-error.locator';
-import { parseJsonPayload } from './json-payload.parser';
+import { parseJsonPayload, requireJsonDepth } from './json-payload.parser';
 import { type CodecLookup, resolveUplinkFields, type UplinkContent } from './lorawan-uplink.resolver';
 import type { DecodeContext, DecodeResult, PayloadDecoder } from './payload-decoder.interface';
 import {
@@ -107,8 +107,9 @@ function parseObjectJson(objectJson: unknown): unknown {
     );
   }
 
+  let decoded: unknown;
   try {
-    return JSON.parse(objectJson);
+    decoded = JSON.parse(objectJson);
   } catch {
     const error = locateJsonError(objectJson);
     const position = error === undefined ? '' : ` (${error.reason} at offset ${error.offset})`;
@@ -117,6 +118,9 @@ function parseObjectJson(objectJson: unknown): unknown {
         'or set `codec` in the device type.',
     );
   }
+  requireJsonDepth(decoded, `The ${FORMAT} member 'objectJSON'`);
+
+  return decoded;
 }
 
 /** v3 events carry no top-level time; the first gateway with a time gives it. */

@@ -19,13 +19,44 @@ export function parseJsonPayload(payload: Uint8Array, format: string): unknown {
     );
   }
 
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
     throw new RejectionError(RejectionCode.MALFORMED_PAYLOAD, describeSyntaxError(text, format, cause), {
       cause,
       details: { payloadLength: payload.length },
     });
+  }
+  requireJsonDepth(value, `The ${format} payload`);
+
+  return value;
+}
+
+/**
+ * Maximum nesting of arrays and objects in a payload. JSON.parse reads any depth, but later
+ * steps such as the validator's JSON.stringify recurse and overflow the stack at a few thousand
+ * levels, and the event log then delivers the same record again and again.
+ */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+/** Throws INVALID_PAYLOAD when `value` nests arrays and objects deeper than MAX_PAYLOAD_DEPTH. */
+export function requireJsonDepth(value: unknown, subject: string): void {
+  const pending: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop()!;
+    if (typeof node !== 'object' || node === null) {
+      continue;
+    }
+    if (depth > MAX_PAYLOAD_DEPTH) {
+      throw new RejectionError(
+        RejectionCode.INVALID_PAYLOAD,
+        `${subject} nests arrays and objects deeper than ${MAX_PAYLOAD_DEPTH} levels; send a flatter document.`,
+      );
+    }
+    for (const child of Object.values(node)) {
+      pending.push({ node: child, depth: depth + 1 });
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import { type EventLog, KafkaEventLog, SqliteEventLog } from '@stadtdaten/event-
 import type { Logger } from '@stadtdaten/observability';
 import { type PseudonymizeFn, type RegistryService, openRegistry } from '@stadtdaten/registry';
 import { InfluxTimeSeriesStore, SqliteTimeSeriesStore, type TimeSeriesStore } from '@stadtdaten/timeseries';
+import { kafkaSecurityOptions, readOptionalCa } from './tls-files';
 
 /** File names of the embedded adapters under the data directory. */
 export const EMBEDDED_FILES = {
@@ -41,6 +42,7 @@ export function createEventLog(context: AdapterContext): EventLog {
       clientId: `${adapters.STADTDATEN_KAFKA_CLIENT_ID ?? 'stadtdaten'}-${context.service}`,
       partitions: adapters.STADTDATEN_KAFKA_PARTITIONS,
       replicationFactor: adapters.STADTDATEN_KAFKA_REPLICATION_FACTOR,
+      ...kafkaSecurityOptions(adapters),
       logger: log,
     });
   }
@@ -62,6 +64,7 @@ export function createTimeSeriesStore(context: AdapterContext, personal: boolean
 
     return new InfluxTimeSeriesStore({
       url: adapters.STADTDATEN_INFLUXDB_URL!,
+      ca: readOptionalCa('STADTDATEN_INFLUXDB_CA_FILE', adapters.STADTDATEN_INFLUXDB_CA_FILE),
       username: adapters.STADTDATEN_INFLUXDB_USERNAME,
       password: adapters.STADTDATEN_INFLUXDB_PASSWORD,
       databaseLayout: adapters.STADTDATEN_INFLUXDB_DATABASE_LAYOUT ?? 'per-tenant-profile',
@@ -119,6 +122,7 @@ export function createTokenVerifier(context: AdapterContext, issuer: BuiltinIssu
       issuer: adapters.STADTDATEN_OIDC_ISSUER!,
       audience: adapters.STADTDATEN_OIDC_AUDIENCE ?? 'stadtdaten',
       jwksUrl: adapters.STADTDATEN_OIDC_JWKS_URL,
+      ca: readOptionalCa('STADTDATEN_OIDC_CA_FILE', adapters.STADTDATEN_OIDC_CA_FILE),
       logger: logger.child({ component: 'token-verifier' }),
     });
   }

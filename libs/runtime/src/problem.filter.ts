@@ -5,6 +5,7 @@ import { AuditTrail } from './audit-trail';
 import { ProcessLogger } from '@stadtdaten/observability';
 import type { Request, Response } from 'express';
 import { GERMAN_HINTS, PROBLEMS, preferredLanguage } from './problem-messages';
+import { bodyParserProblem } from './json-body-limit';
 
 /**
  * Maps every error of an HTTP route to an RFC 9457 problem+json response with a German or
@@ -64,6 +65,12 @@ export class ProblemFilter implements ExceptionFilter {
               : 'VALIDATION_FAILED';
 
       return { code, status, message: error.message };
+    }
+    const bodyProblem = bodyParserProblem(error);
+    if (bodyProblem !== undefined) {
+      this.logger.root.info({ code: bodyProblem.code, method: request.method, path: request.path }, 'request rejected');
+
+      return bodyProblem;
     }
     this.logger.root.error({ err: error, method: request.method, path: request.path }, 'request failed');
 

@@ -26,8 +26,10 @@ import { createAuditLog, createSignatureStore, openTenantKeys } from './security
 import { AuditLog } from '@stadtdaten/audit';
 import { AuditTrail } from './audit-trail';
 import { checkStorageProfiles } from './residency-check';
+import { RateLimitOptions } from './rate-limit.middleware';
 import { BatchSigner, SignatureStore, SigningKeyStore, TenantKeysSigningKeyStore } from '@stadtdaten/integrity';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
+import { warnPlaintextConnections } from './plaintext-warnings';
 
 /** Settings the runtime needs to create the ports of a process. */
 export class RuntimeOptions {
@@ -52,6 +54,8 @@ export class RuntimeOptions {
   kekFile?: string;
   /** Storage profiles this deployment provides (STADTDATEN_AVAILABLE_STORAGE_PROFILES); undefined allows all. */
   availableStorageProfiles?: string[];
+  /** Per-client request limit of the HTTP edge; the defaults of rateLimitSettings when unset. */
+  rateLimit?: RateLimitOptions;
 }
 
 /** The time-series store that keeps observations of datastreams classified personal, apart from the others. */
@@ -116,11 +120,13 @@ export class RuntimeModule {
       adapters: options.adapters ?? {},
       eventLogPollIntervalMs: options.eventLogPollIntervalMs,
     };
+    warnPlaintextConnections(logger, context.adapters);
 
     return {
       module: RuntimeModule,
       providers: [
         { provide: RuntimeOptions, useValue: options },
+        { provide: RateLimitOptions, useValue: options.rateLimit ?? RateLimitOptions.defaults() },
         { provide: ProcessLogger, useValue: new ProcessLogger(logger) },
         { provide: Metrics, useValue: new Metrics({ defaultMetrics: options.processMetrics ?? true }) },
         Health,
@@ -177,6 +183,7 @@ export class RuntimeModule {
       ],
       exports: [
         RuntimeOptions,
+        RateLimitOptions,
         ProcessLogger,
         Metrics,
         Health,

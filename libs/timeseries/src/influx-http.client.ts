@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '@stadtdaten/contracts';
+import { Agent, type Response, fetch } from 'undici';
 
 /** One series of a statement result, as InfluxDB's /query returns it with `epoch=ms`. */
 export interface InfluxSeries {
@@ -17,6 +18,8 @@ interface RawStatementResult {
 
 export interface InfluxHttpClientOptions {
   url: string;
+  /** PEM CA certificate(s) for the server certificate of an https url. */
+  ca?: string | Buffer;
   username?: string;
   password?: string;
   requestTimeoutMs: number;
@@ -31,11 +34,14 @@ const MISSING_SOURCE = /^(database not found|retention policy not found)/;
 /**
  * Client of InfluxDB's v1-compatible HTTP API (`/ping`, `/write`, `/query`), which InfluxDB
  * 1.x, 2.x and 3.x serve. Network failures, timeouts, 429 and 5xx become retriable AppErrors
- * (UNAVAILABLE); other 4xx become non-retriable ones that name InfluxDB's error text.
+ * (UNAVAILABLE); other 4xx become non-retriable ones that name InfluxDB's error text. Requests
+ * go through undici with a connection pool of this client's own, which trusts `ca` over
+ * Node.js' built-in CAs where it is set.
  */
 export class InfluxHttpClient {
   private readonly baseUrl: URL;
   private readonly authorization: string | undefined;
+  private dispatcher: Agent | undefined;
 
   constructor(private readonly options: InfluxHttpClientOptions) {
     this.baseUrl = new URL(options.url);
@@ -119,6 +125,13 @@ export class InfluxHttpClient {
     return mergeChunks(text, statements);
   }
 
+  /** Closes the pooled connections; a later request opens new ones. */
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    await dispatcher?.close();
+  }
+
   private endpoint(path: string, parameters: Record<string, string>): URL {
     const base = this.baseUrl.href.endsWith('/') ? this.baseUrl.href : `${this.baseUrl.href}/`;
     const url = new URL(path, base);
@@ -132,13 +145,19 @@ export class InfluxHttpClient {
   private async send(
     operation: string,
     url: URL,
-    init: RequestInit,
+    init: { method: string; headers?: Record<string, string>; body?: string },
     timeoutMs = this.options.requestTimeoutMs,
   ): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.authorization !== undefined) headers.set('authorization', this.authorization);
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.authorization !== undefined) headers.authorization = this.authorization;
+    this.dispatcher ??= new Agent(this.options.ca === undefined ? {} : { connect: { ca: this.options.ca } });
     try {
-      return await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(url, {
+        ...init,
+        headers,
+        signal: AbortSignal.timeout(timeoutMs),
+        dispatcher: this.dispatcher,
+      });
     } catch (error) {
       throw this.networkError(operation, error, timeoutMs);
     }

@@ -244,6 +244,7 @@ export class InfluxTimeSeriesStore extends TimeSeriesStore {
   override async close(): Promise<void> {
     if (!this.connected) return;
     this.connected = false;
+    await this.client.close();
     this.logger.info({ url: this.client.displayUrl }, 'time-series store closed');
   }
 

@@ -30,6 +30,7 @@ describe('resolveInfluxOptions', () => {
     ],
     ['batch size', { writeBatchSize: 0 }, 'invalid writeBatchSize 0'],
     ['timeout', { requestTimeoutMs: 1.5 }, 'invalid requestTimeoutMs 1.5'],
+    ['ca with http', { ca: 'PEM' }, 'is not https, so the ca option has no effect'],
   ])('rejects an invalid %s', (_name, overrides, message) => {
     expect(() => resolveInfluxOptions(makeOptions(overrides))).toThrow(
       expect.objectContaining({ code: ErrorCode.INVALID_CONFIG, message: expect.stringContaining(message) }),

@@ -4,8 +4,13 @@ import type { Logger } from 'pino';
 import { DEFAULT_DATABASE_PREFIX, type InfluxDatabaseLayout } from './influx-layout';
 
 export interface InfluxTimeSeriesStoreOptions {
-  /** Base URL of InfluxDB's v1-compatible HTTP API, e.g. `http://127.0.0.1:8086`. */
+  /** Base URL of InfluxDB's v1-compatible HTTP API, e.g. `https://influxdb.example:8086`. */
   url: string;
+  /**
+   * PEM CA certificate(s) that an https `url`'s server certificate must chain to, for a private
+   * CA. Unset, Node.js' built-in CAs apply.
+   */
+  ca?: string | Buffer;
   /** Sent with HTTP basic auth; on InfluxDB 2.x and 3.x the password is the API token. */
   username?: string;
   password?: string;
@@ -64,6 +69,11 @@ export function resolveInfluxOptions(options: InfluxTimeSeriesStoreOptions) {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalidConfig(`invalid InfluxDB url protocol ${url.protocol}; use http:// or https://`);
   }
+  if (options.ca !== undefined && url.protocol !== 'https:') {
+    throw invalidConfig(
+      `InfluxDB url ${url.protocol}//${url.host} is not https, so the ca option has no effect; use an https:// URL or leave out ca`,
+    );
+  }
   if (options.databaseLayout !== 'per-tenant-profile' && options.databaseLayout !== 'single') {
     throw invalidConfig(
       `invalid databaseLayout ${JSON.stringify(options.databaseLayout)}; use 'per-tenant-profile' or 'single'`,
@@ -98,6 +108,7 @@ export function resolveInfluxOptions(options: InfluxTimeSeriesStoreOptions) {
 
   return {
     url: options.url,
+    ca: options.ca,
     username: options.username,
     password: options.password,
     layout: options.databaseLayout,

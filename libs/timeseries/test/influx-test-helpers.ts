@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { observationId, type StoredObservation } from '@stadtdaten/contracts';
 import { InfluxTimeSeriesStore, type InfluxTimeSeriesStoreOptions } from '@stadtdaten/timeseries';
 import { pino } from 'pino';
+import { Agent, fetch } from 'undici';
 
 /** InfluxDB of the dev services; the suites are skipped when it is unset. */
 export const influxUrl = process.env.STADTDATEN_INFLUXDB_URL ?? '';
+
+/** CA certificate of the dev services' InfluxDB (HTTPS), or undefined for plain HTTP. */
+const caFile = process.env.STADTDATEN_INFLUXDB_CA_FILE;
+export const influxCa = caFile ? readFileSync(caFile) : undefined;
+const dispatcher = new Agent(influxCa === undefined ? {} : { connect: { ca: influxCa } });
 
 export const SKIP_REASON =
   'STADTDATEN_INFLUXDB_URL is unset; npm test sets it after starting the dev services';
@@ -35,6 +42,7 @@ export function makeStore(
 ): InfluxTimeSeriesStore {
   return new InfluxTimeSeriesStore({
     url: influxUrl,
+    ca: influxCa,
     ...credentials(),
     databaseLayout: 'per-tenant-profile',
     databasePrefix: `${RUN_PREFIX}_${suffix}`,
@@ -77,6 +85,7 @@ export async function rawQuery(statement: string, database?: string): Promise<un
     headers,
     body,
     signal: AbortSignal.timeout(10_000),
+    dispatcher,
   });
   const parsed = (await response.json()) as {
     results: Array<{ error?: string; series?: Array<{ values: unknown[][] }> }>;
@@ -93,6 +102,7 @@ export async function rawWrite(database: string, lines: string): Promise<void> {
     method: 'POST',
     body: lines,
     signal: AbortSignal.timeout(10_000),
+    dispatcher,
   });
   if (response.status !== 204)
     throw new Error(`raw write failed with ${response.status}: ${await response.text()}`);

@@ -5,6 +5,7 @@ import {
   BASE_MS,
   dropRunDatabases,
   HOUR_MS,
+  influxCa,
   influxUrl,
   listDatabases,
   makeObservation,
@@ -284,6 +285,26 @@ function body(): void {
 
         await expect(sut.count('darmstadt')).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
         expect(await sut.isHealthy()).toBe(false);
+      });
+    });
+
+    // The dev services' InfluxDB serves HTTPS with a certificate of the dev CA.
+    const itOverHttps = influxCa === undefined ? it.skip : it;
+
+    describe('TLS', () => {
+      itOverHttps('fails without the CA of the server certificate', async () => {
+        sut = makeStore('tls', { ca: undefined });
+
+        await expect(sut.connect()).rejects.toMatchObject({
+          code: ErrorCode.UNAVAILABLE,
+          message: expect.stringContaining('certificate'),
+        });
+      });
+
+      itOverHttps('fails over plain HTTP', async () => {
+        sut = makeStore('tls', { ca: undefined, url: influxUrl.replace('https://', 'http://') });
+
+        await expect(sut.connect()).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
       });
     });
   });

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import { HttpEdgeModule, RuntimeModule, RateLimitOptions } from '@stadtdaten/runtime';
 import { SOURCE_DECODERS } from '@stadtdaten/connectors';
 import type { IngestConfig } from './config';
 import { ConnectorSettings } from './connectors/connector-settings';
@@ -24,6 +24,7 @@ export class AppModule {
           adapters: config,
           kekFile: config.STADTDATEN_KEK_FILE,
           availableStorageProfiles: config.STADTDATEN_AVAILABLE_STORAGE_PROFILES?.split(','),
+          rateLimit: RateLimitOptions.fromSettings(config),
         }),
         HttpEdgeModule,
         IngestModule.register({

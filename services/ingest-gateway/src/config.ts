@@ -6,6 +6,7 @@ import {
   residencySettings,
   httpSettings,
   portSetting,
+  rateLimitSettings,
   requireAdapterSettings,
 } from '@stadtdaten/config';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ export const ingestConfigSchema = z
     ...adapterSettings,
     ...keySettings,
     ...residencySettings,
+    ...rateLimitSettings,
     ...connectorSettings,
     ...httpSettings(8081),
     STADTDATEN_MQTT_HOST: z

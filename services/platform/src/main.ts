@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { registerBackupCommands } from './cli/backup-commands';
 import { registerConnectorCommands } from './cli/connector-commands';
 import { registerKeyCommands } from './cli/key-commands';
+import { registerOpenDataCommands } from './cli/opendata-commands';
 import { message } from './cli/messages';
 import { replayMessages } from './cli/replay';
 import { REPLAY_FORMATS, type ReplayFormat, planReplay } from './cli/replay-plan';
@@ -137,6 +138,7 @@ program
 
 registerConnectorCommands(program, defaultDataDir);
 registerKeyCommands(program, defaultDataDir);
+registerOpenDataCommands(program, defaultDataDir);
 registerBackupCommands(program, defaultDataDir);
 
 const dev = program.command('dev').description('tools for development on one machine');

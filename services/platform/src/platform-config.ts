@@ -1,13 +1,28 @@
-import { booleanSetting, commonSettings, connectorSettings, portSetting, signingSettings } from '@stadtdaten/config';
+import {
+  adapterSettings,
+  booleanSetting,
+  commonSettings,
+  connectorSettings,
+  httpTlsSettings,
+  portSetting,
+  rateLimitSettings,
+  requireSettingGroups,
+  signingSettings,
+} from '@stadtdaten/config';
+import { openDataSettings } from '@stadtdaten/opendata';
 import { z } from 'zod';
 
 /** Settings of the all-in-one platform; command-line options override them. */
 export const platformConfigSchema = z.object({
   ...commonSettings,
   ...connectorSettings,
+  ...openDataSettings,
   ...signingSettings,
   STADTDATEN_HTTP_HOST: z.string().default('127.0.0.1').describe('address the HTTP server binds to'),
   STADTDATEN_HTTP_PORT: portSetting(8080).describe('HTTP port of the API and the dashboard (0 picks a free port)'),
+  ...httpTlsSettings,
+  ...rateLimitSettings,
+  STADTDATEN_ALLOW_PLAINTEXT: adapterSettings.STADTDATEN_ALLOW_PLAINTEXT,
   STADTDATEN_MQTT_HOST: z.string().default('127.0.0.1').describe('address the MQTT broker binds to'),
   STADTDATEN_MQTT_PORT: portSetting(1883).describe('MQTT port (0 picks a free port)'),
   STADTDATEN_MAX_PAYLOAD_BYTES: z.coerce
@@ -25,6 +40,6 @@ export const platformConfigSchema = z.object({
     .describe('milliseconds between two readings of each simulated device'),
   STADTDATEN_TILE_URL: z.string().url().optional().describe('tile URL template for the dashboard map; unset draws the city outline only'),
   STADTDATEN_DASHBOARD_TENANT: z.string().default('darmstadt').describe('tenant the public dashboard shows'),
-});
+}).superRefine(requireSettingGroups);
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;

@@ -3,8 +3,9 @@ import { DashboardModule } from '@stadtdaten/dashboard';
 import { SOURCE_DECODERS } from '@stadtdaten/connectors';
 import { ConnectorSettings, ConnectorsModule, IngestModule, IngestSettings } from '@stadtdaten/ingest-gateway';
 import type { Logger } from '@stadtdaten/observability';
-import { QueryApiModule, SensorThingsModule } from '@stadtdaten/query-api';
-import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import { openDataSettingsFrom } from '@stadtdaten/opendata';
+import { OpenDataModule, QueryApiModule, SensorThingsModule } from '@stadtdaten/query-api';
+import { HttpEdgeModule, RateLimitOptions, RuntimeModule } from '@stadtdaten/runtime';
 import { StorageModule } from '@stadtdaten/storage-writer';
 import { ValidationModule, ValidatorSettings } from '@stadtdaten/validator';
 import { DemoModule } from './demo/demo.module';
@@ -37,6 +38,7 @@ export class PlatformModule {
           logLevel: config.STADTDATEN_LOG_LEVEL,
           dataDir: config.STADTDATEN_DATA_DIR,
           logger,
+          rateLimit: RateLimitOptions.fromSettings(config),
         }),
         HttpEdgeModule,
         IngestModule.register({
@@ -46,6 +48,7 @@ export class PlatformModule {
         ConnectorsModule.register(new ConnectorSettings(config.STADTDATEN_CONNECTORS_FILE, SOURCE_DECODERS)),
         ...pipeline,
         QueryApiModule,
+        OpenDataModule.register(openDataSettingsFrom(config)),
         SensorThingsModule.register(),
         DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
         DemoModule.register({ enabled: config.STADTDATEN_DEMO, intervalMs: config.STADTDATEN_DEMO_INTERVAL_MS }),

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { BuiltinIssuer } from '@stadtdaten/auth';
-import { loadConfig } from '@stadtdaten/config';
+import { checkPlaintext, loadConfig, plaintextListeners } from '@stadtdaten/config';
 import type { Role } from '@stadtdaten/contracts';
 import { AedesBroker, MqttIngress } from '@stadtdaten/mqtt';
 import { type Logger, ProcessLogger } from '@stadtdaten/observability';
-import { createHttpApp } from '@stadtdaten/runtime';
+import { createHttpApp, readHttpsOptions, warnPlaintextListeners } from '@stadtdaten/runtime';
 import { type PlatformConfig, platformConfigSchema } from './platform-config';
 import { PLATFORM_VERSION, PlatformModule } from './platform.module';
 import { PipelineWorkerService } from './pipeline/pipeline-worker.service';
@@ -41,7 +41,11 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-/** Starts every service in this process on the embedded adapters. */
+/**
+ * Starts every service in this process on the embedded adapters. Throws AppError
+ * INVALID_CONFIG when a listener on a non-loopback address would be plaintext and
+ * STADTDATEN_ALLOW_PLAINTEXT is not set.
+ */
 export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
   const config = loadConfig(platformConfigSchema, {
     ...(options.env ?? {}),
@@ -58,15 +62,23 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     STADTDATEN_SIGNING: options.env?.STADTDATEN_SIGNING,
   });
 
+  checkPlaintext(config);
+  const https = readHttpsOptions(config);
+
   const pipelineInWorker = options.pipelineInWorker ?? false;
-  const app = await createHttpApp(PlatformModule.register(config, { logger: options.logger, pipelineInWorker }));
+  const platformModule = PlatformModule.register(config, { logger: options.logger, pipelineInWorker });
+  const app = await createHttpApp(platformModule, { https });
   await app.listen(config.STADTDATEN_HTTP_PORT, config.STADTDATEN_HTTP_HOST);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   const broker = app.get(MqttIngress) as AedesBroker;
   const issuer = app.get(BuiltinIssuer);
   const log = app.get(ProcessLogger).root;
   const host = (address: string) => (address.includes(':') ? `[${address}]` : address);
-  const httpUrl = `http://${host(config.STADTDATEN_HTTP_HOST)}:${httpPort}`;
+  const httpUrl = `${https === undefined ? 'http' : 'https'}://${host(config.STADTDATEN_HTTP_HOST)}:${httpPort}`;
+  warnPlaintextListeners(
+    log,
+    plaintextListeners({ ...config, STADTDATEN_HTTP_PORT: httpPort, STADTDATEN_MQTT_PORT: broker.port }),
+  );
   if (pipelineInWorker) {
     await app.get(PipelineWorkerService).start({
       dataDir: config.STADTDATEN_DATA_DIR,

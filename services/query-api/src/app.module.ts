@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DashboardModule } from '@stadtdaten/dashboard';
-import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import { HttpEdgeModule, RuntimeModule, RateLimitOptions } from '@stadtdaten/runtime';
 import type { QueryApiConfig } from './config';
+import { openDataSettingsFrom } from '@stadtdaten/opendata';
+import { OpenDataModule } from './opendata/opendata.module';
 import { QueryApiModule } from './query-api.module';
 import { SensorThingsModule } from './sensorthings/sensorthings.module';
 
@@ -22,9 +24,11 @@ export class AppModule {
           adapters: config,
           kekFile: config.STADTDATEN_KEK_FILE,
           availableStorageProfiles: config.STADTDATEN_AVAILABLE_STORAGE_PROFILES?.split(','),
+          rateLimit: RateLimitOptions.fromSettings(config),
         }),
         HttpEdgeModule,
         QueryApiModule,
+        OpenDataModule.register(openDataSettingsFrom(config)),
         SensorThingsModule.register(),
         DashboardModule.register({
           tileUrl: config.STADTDATEN_TILE_URL,

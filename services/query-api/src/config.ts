@@ -1,4 +1,5 @@
-import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings, rateLimitSettings } from '@stadtdaten/config';
+import { openDataSettings } from '@stadtdaten/opendata';
 import { z } from 'zod';
 
 export const queryApiConfigSchema = z
@@ -7,7 +8,9 @@ export const queryApiConfigSchema = z
     ...adapterSettings,
     ...keySettings,
     ...residencySettings,
+    ...rateLimitSettings,
     ...httpSettings(8080),
+    ...openDataSettings,
     STADTDATEN_TILE_URL: z
       .string()
       .url()

@@ -7,12 +7,14 @@ import { IntegrityController } from './integrity/integrity.controller';
 import { PersonalDataController } from './privacy/personal-data.controller';
 import { ObservationsController } from './observations/observations.controller';
 import { ObservationsService } from './observations/observations.service';
+import { ObservationExportModule } from './opendata/observation-export.module';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ThingsController } from './things/things.controller';
 import { VisibilityService } from './things/visibility.service';
 
 /** The REST API under /api/v1; needs RuntimeModule and HttpEdgeModule. */
 @Module({
+  imports: [ObservationExportModule],
   controllers: [ThingsController, ObservationsController, CatalogController, IntegrityController, AuditController, PersonalDataController, OpenApiController],
   providers: [VisibilityService, ObservationsService],
 })

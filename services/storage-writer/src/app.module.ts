@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import { HttpEdgeModule, RuntimeModule, RateLimitOptions } from '@stadtdaten/runtime';
 import type { StorageWriterConfig } from './config';
 import { StorageModule } from './storage/storage.module';
 
@@ -20,6 +20,7 @@ export class AppModule {
           adapters: config,
           kekFile: config.STADTDATEN_KEK_FILE,
           availableStorageProfiles: config.STADTDATEN_AVAILABLE_STORAGE_PROFILES?.split(','),
+          rateLimit: RateLimitOptions.fromSettings(config),
         }),
         HttpEdgeModule,
         StorageModule,

@@ -1,4 +1,4 @@
-import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings, rateLimitSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 export const storageWriterConfigSchema = z
@@ -7,6 +7,7 @@ export const storageWriterConfigSchema = z
     ...adapterSettings,
     ...keySettings,
     ...residencySettings,
+    ...rateLimitSettings,
     ...httpSettings(8083),
   })
   .superRefine(requireAdapterSettings);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { HttpEdgeModule, RuntimeModule } from '@stadtdaten/runtime';
+import { HttpEdgeModule, RuntimeModule, RateLimitOptions } from '@stadtdaten/runtime';
 import type { ValidatorConfig } from './config';
 import { ValidationModule } from './validation/validation.module';
 import { ValidatorSettings } from './validation/validator-settings';
@@ -21,6 +21,7 @@ export class AppModule {
           adapters: config,
           kekFile: config.STADTDATEN_KEK_FILE,
           availableStorageProfiles: config.STADTDATEN_AVAILABLE_STORAGE_PROFILES?.split(','),
+          rateLimit: RateLimitOptions.fromSettings(config),
         }),
         HttpEdgeModule,
         ValidationModule.register(new ValidatorSettings(config.STADTDATEN_MAX_PAYLOAD_BYTES, VALIDATOR_VERSION, config.STADTDATEN_SIGNING)),

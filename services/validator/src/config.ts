@@ -1,4 +1,4 @@
-import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings, signingSettings } from '@stadtdaten/config';
+import { adapterSettings, commonSettings, httpSettings, keySettings, requireAdapterSettings, residencySettings, signingSettings, rateLimitSettings } from '@stadtdaten/config';
 import { z } from 'zod';
 
 export const validatorConfigSchema = z
@@ -7,6 +7,7 @@ export const validatorConfigSchema = z
     ...adapterSettings,
     ...keySettings,
     ...residencySettings,
+    ...rateLimitSettings,
     ...signingSettings,
     ...httpSettings(8082),
     STADTDATEN_MAX_PAYLOAD_BYTES: z.coerce

@@ -1,6 +1,6 @@
-// Test certificates for Mosquitto, made with openssl: one CA per state folder, a server
-// certificate for 127.0.0.1 and localhost, and client certificates whose CN is the MQTT
-// username (mosquitto's use_identity_as_username). Keys are EC P-256.
+// Test certificates made with openssl: one CA per state folder, server certificates for
+// 127.0.0.1, ::1 and localhost, and client certificates whose CN is the MQTT username
+// (mosquitto's use_identity_as_username). Keys are EC P-256 in PKCS#8 files.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,13 @@ subjectKeyIdentifier = hash
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, IP:::1, DNS:localhost
+authorityKeyIdentifier = keyid
+subjectKeyIdentifier = hash
+[server_client_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth, clientAuth
 subjectAltName = IP:127.0.0.1, IP:::1, DNS:localhost
 authorityKeyIdentifier = keyid
 subjectKeyIdentifier = hash
@@ -102,7 +109,8 @@ export async function ensureCertificateAuthority(certsDir) {
 
 /**
  * Issues `<basePath>.crt` and `<basePath>.key` for `commonName`, signed by the CA in
- * `certsDir`, unless the certificate exists. `extension` is server_ext or client_ext.
+ * `certsDir`, unless the certificate exists. `extension` is server_ext, server_client_ext
+ * (a server that also authenticates as a TLS client, as the Kafka broker does) or client_ext.
  * Returns true if it was created. The key file gets mode 0600.
  */
 export async function ensureLeafCertificate(certsDir, basePath, commonName, extension) {

@@ -6,6 +6,7 @@ import { logStep, message } from './messages.mjs';
 import { isServiceProcess, stopProcess } from './processes.mjs';
 import { isPortOpen, waitUntil } from './probes.mjs';
 import {
+  ensureKekFile,
   ensureSecrets,
   ensureStateDirectory,
   hasMarker,
@@ -16,6 +17,7 @@ import {
   writePid,
 } from './state.mjs';
 import { installPackages } from './system.mjs';
+import { PLATFORM_CERTIFICATE, ensureServerCertificate } from './tls.mjs';
 
 /** Returns the PID of the running service, or undefined; a stale PID file is removed. */
 function runningPid(paths, service) {
@@ -104,6 +106,8 @@ export async function up(services) {
   ensureStateDirectory(paths);
   logStep(undefined, 'stateDir', paths.root);
   const context = { paths, secrets: ensureSecrets(paths) };
+  await ensureServerCertificate(paths, PLATFORM_CERTIFICATE);
+  ensureKekFile(paths);
 
   const running = new Map(services.map((service) => [service.name, runningPid(paths, service)]));
   const toStart = services.filter((service) => running.get(service.name) === undefined);

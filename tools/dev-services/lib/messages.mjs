@@ -80,6 +80,12 @@ const MESSAGES = {
       `Java ${found} gefunden, ${needed} oder neuer nötig; JAVA_HOME auf ein passendes JDK setzen`,
     en: (found, needed) => `found Java ${found}, need ${needed} or newer; set JAVA_HOME to a suitable JDK`,
   },
+  javaWithoutCompiler: {
+    de: (java) =>
+      `${java} ist eine Java-Laufzeit ohne Compiler (Modul jdk.compiler), die kafka/KafkaSecurity.java braucht; ein JDK installieren (Debian: apt-get install openjdk-17-jdk-headless) oder JAVA_HOME darauf setzen`,
+    en: (java) =>
+      `${java} is a Java runtime without the compiler (module jdk.compiler) that kafka/KafkaSecurity.java needs; install a JDK (Debian: apt-get install openjdk-17-jdk-headless) or point JAVA_HOME to one`,
+  },
   download: {
     de: (artifact) => `lade ${artifact} von Maven Central`,
     en: (artifact) => `downloading ${artifact} from Maven Central`,

@@ -1,6 +1,7 @@
 // Readiness probes: each sends a server one real protocol request over 127.0.0.1 and
 // resolves true only on the expected response. Every probe has its own timeout.
-import { get } from 'node:http';
+import { get as getHttp } from 'node:http';
+import { get as getHttps } from 'node:https';
 import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,10 +24,14 @@ export function isPortOpen(port) {
   });
 }
 
-/** Resolves with the HTTP status of GET `url`, or 0 if the request failed. */
-export function httpStatus(url) {
+/**
+ * Resolves with the HTTP status of GET `url`, or 0 if the request failed. An https URL is
+ * checked against the CA certificate `ca`.
+ */
+export function httpStatus(url, { ca } = {}) {
   return new Promise((resolve) => {
-    const request = get(url, { timeout: PROBE_TIMEOUT_MS }, (response) => {
+    const get = url.startsWith('https:') ? getHttps : getHttp;
+    const request = get(url, { timeout: PROBE_TIMEOUT_MS, ca }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     });
@@ -59,10 +64,11 @@ function exchangeFrame(socket, request, frameLength) {
 }
 
 /**
- * Sends a Kafka ApiVersions v0 request (API key 18) and returns whether the broker
- * responded with error code 0, which it does only once it serves requests.
+ * Sends a Kafka ApiVersions v0 request (API key 18) over TLS and returns whether the broker
+ * responded with error code 0, which it does only once it serves requests. A SASL listener
+ * answers ApiVersions before authentication. `tls` contains the CA certificate as `ca`.
  */
-export async function kafkaApiVersions(port) {
+export async function kafkaApiVersions(port, tls) {
   const clientId = Buffer.from('stadtdaten-dev-services');
   const body = Buffer.alloc(10 + clientId.length);
   body.writeInt16BE(18, 0);
@@ -73,7 +79,7 @@ export async function kafkaApiVersions(port) {
   const size = Buffer.alloc(4);
   size.writeInt32BE(body.length);
 
-  const socket = connectTcp({ host: '127.0.0.1', port });
+  const socket = connectTls({ host: '127.0.0.1', port, ...tls });
   const frame = await exchangeFrame(socket, Buffer.concat([size, body]), (data) =>
     data.length >= 4 ? data.readInt32BE(0) + 4 : undefined,
   );

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { KAFKA_USERS } from './kafka-principals.mjs';
+
 const REPOSITORY_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const MARKER_FILE = '.stadtdaten-dev-services';
 
@@ -77,15 +79,38 @@ export function ensureSecrets(paths) {
     keycloakAdminUsername: stored.keycloakAdminUsername ?? 'admin',
     keycloakAdminPassword: stored.keycloakAdminPassword ?? newSecret(),
     clientSecrets: { ...stored.clientSecrets },
+    kafkaPasswords: { ...stored.kafkaPasswords },
   };
   for (const client of CONFIDENTIAL_CLIENTS) {
     secrets.clientSecrets[client] ??= newSecret();
+  }
+  for (const user of KAFKA_USERS) {
+    secrets.kafkaPasswords[user] ??= newSecret();
   }
 
   writeFileSync(paths.secrets, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   chmodSync(paths.secrets, 0o600);
 
   return secrets;
+}
+
+/** File of the key-encryption key that the platform's services get in the dev environment. */
+export function kekFile(paths) {
+  return join(paths.root, 'platform', 'kek.key');
+}
+
+/**
+ * Creates the key-encryption key file (32 random bytes in base64, mode 0600) unless it exists.
+ * It stays the same for the life of the state folder, because PostgreSQL keeps the tenant keys
+ * that it wraps.
+ */
+export function ensureKekFile(paths) {
+  const file = kekFile(paths);
+  if (existsSync(file)) {
+    return;
+  }
+  mkdirSync(join(paths.root, 'platform'), { recursive: true });
+  writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
 }
 
 export function readPid(paths, service) {

@@ -1,24 +1,37 @@
 // Apache Kafka in KRaft mode: one process that is broker and controller, jars from Maven
-// Central, started with `java -cp '<libs>/*' kafka.Kafka server.properties`.
-import { randomUUID } from 'node:crypto';
+// Central, started with `java -cp '<libs>/*' kafka.Kafka server.properties`. Every listener
+// uses TLS with a certificate of the dev CA: clients authenticate with SASL/SCRAM-SHA-512, the
+// broker and the tools of this script with the broker's certificate, and the StandardAuthorizer
+// checks the ACLs of lib/kafka-principals.mjs.
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { DevServicesError } from '../lib/errors.mjs';
+import { KAFKA_BROKER_PRINCIPAL, KAFKA_PRINCIPALS, KAFKA_USERS } from '../lib/kafka-principals.mjs';
 import { logStep, logText, message } from '../lib/messages.mjs';
 import { runCommand, spawnDetached } from '../lib/processes.mjs';
 import { kafkaApiVersions } from '../lib/probes.mjs';
 import { javaMajorVersion, runMaven } from '../lib/system.mjs';
+import { devCaFile, ensureServerCertificate } from '../lib/tls.mjs';
+import {
+  BROKER_PORT,
+  CONTROLLER_PORT,
+  HOST,
+  INTERNAL_PORT,
+  LOG4J_CONFIG,
+  TOOL_LOG4J_CONFIG,
+  adminClientProperties,
+  serverProperties,
+} from './kafka-config.mjs';
 
 const KAFKA_VERSION = '4.4.0';
 // Kafka logs through SLF4J 1.x but ships no binding. This binding routes it to the
 // log4j-core version that kafka_2.13 4.4.0 depends on.
 const LOG4J_VERSION = '2.25.5';
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const HOST = '127.0.0.1';
-const BROKER_PORT = 19092;
-const CONTROLLER_PORT = 19093;
 const MINIMUM_JAVA = 17;
+const SECURITY_TOOL = resolve(import.meta.dirname, '..', 'kafka', 'KafkaSecurity.java');
 
 function files(paths) {
   const dir = paths.service('kafka');
@@ -29,8 +42,12 @@ function files(paths) {
     libsComplete: join(dir, 'libs', '.complete'),
     pom: join(paths.downloads, 'kafka', 'pom.xml'),
     config: join(dir, 'config', 'server.properties'),
+    adminClient: join(dir, 'config', 'internal-admin.properties'),
     log4j: join(dir, 'config', 'log4j2.properties'),
+    toolLog4j: join(dir, 'config', 'log4j2-tools.properties'),
+    keystore: join(dir, 'tls', 'keystore.pem'),
     data: join(dir, 'data'),
+    securityHash: join(dir, 'security.sha256'),
   };
 }
 
@@ -58,58 +75,72 @@ const POM = `<?xml version="1.0" encoding="UTF-8"?>
 </project>
 `;
 
-const LOG4J_CONFIG = `# Written by tools/dev-services: Kafka logs to stdout, which goes to the log file.
-status = warn
-appender.stdout.type = Console
-appender.stdout.name = STDOUT
-appender.stdout.layout.type = PatternLayout
-appender.stdout.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = info
-rootLogger.appenderRef.stdout.ref = STDOUT
-logger.controller.name = kafka.controller
-logger.controller.level = warn
-logger.state.name = state.change.logger
-logger.state.level = warn
-`;
-
-/**
- * Listeners of the node. PLAINTEXT only for now.
- * TODO: add a SASL_SSL listener (TLS with the test CA, SASL/OAUTHBEARER against the Keycloak
- * realm) and per-tenant ACLs here, and point advertised.listeners and the env output at it.
- */
-function listeners() {
-  return [
-    { name: 'PLAINTEXT', protocol: 'PLAINTEXT', port: BROKER_PORT, advertised: true },
-    { name: 'CONTROLLER', protocol: 'PLAINTEXT', port: CONTROLLER_PORT, advertised: false },
-  ];
+/** Writes the broker's certificate and its key into one PEM file, as Kafka's PEM keystore takes them. */
+async function writeKeystore(paths, kafkaFiles) {
+  const tls = await ensureServerCertificate(paths, 'kafka', { commonName: KAFKA_BROKER_PRINCIPAL, clientAuth: true });
+  const pem = [readFileSync(tls.key, 'utf8'), readFileSync(tls.cert, 'utf8')].join('');
+  writeFileSync(kafkaFiles.keystore, pem, { mode: 0o600 });
 }
 
-function serverProperties(kafkaFiles) {
-  const all = listeners();
-  const advertised = all.filter((listener) => listener.advertised);
-  const lines = [
-    '# Written by tools/dev-services at every "up"; edit the script, not this file.',
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@${HOST}:${CONTROLLER_PORT}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    `listeners=${all.map((listener) => `${listener.name}://${HOST}:${listener.port}`).join(',')}`,
-    `advertised.listeners=${advertised.map((listener) => `${listener.name}://${HOST}:${listener.port}`).join(',')}`,
-    `listener.security.protocol.map=${all.map((listener) => `${listener.name}:${listener.protocol}`).join(',')}`,
-    `log.dirs=${kafkaFiles.data}`,
-    'num.partitions=1',
-    'auto.create.topics.enable=false',
-    // A single node cannot hold more than one replica of the internal topics.
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-  ];
+/** Builds the plan of users and ACLs as KafkaSecurity.java reads it: one tab-separated entry per line. */
+function securityPlan(secrets) {
+  const lines = KAFKA_USERS.map((user) => `user\t${user}\t${secrets.kafkaPasswords[user]}`);
+  for (const principal of KAFKA_PRINCIPALS) {
+    for (const acl of principal.acls) {
+      lines.push(['acl', principal.name, acl.resourceType, acl.patternType, acl.name, acl.operation].join('\t'));
+    }
+  }
 
   return `${lines.join('\n')}\n`;
+}
+
+function clusterIdOf(kafkaFiles) {
+  try {
+    return /^cluster\.id=(.+)$/m.exec(readFileSync(join(kafkaFiles.data, 'meta.properties'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Creates the SCRAM users and sets the ACLs, unless this plan was applied to this cluster
+ * before: the marker file contains a hash of the plan, the tool and the cluster id.
+ */
+async function applySecurityPlan(context, kafkaFiles) {
+  const plan = securityPlan(context.secrets);
+  const hash = createHash('sha256')
+    .update(plan)
+    .update(readFileSync(SECURITY_TOOL))
+    .update(clusterIdOf(kafkaFiles) ?? '')
+    .digest('hex');
+  if (existsSync(kafkaFiles.securityHash) && readFileSync(kafkaFiles.securityHash, 'utf8').trim() === hash) {
+    logText('kafka', { de: 'SCRAM-Benutzer und ACLs unverändert', en: 'SCRAM users and ACLs unchanged' });
+
+    return;
+  }
+
+  logText('kafka', {
+    de: `lege ${KAFKA_USERS.length} SCRAM-Benutzer an und setze ihre ACLs`,
+    en: `creating ${KAFKA_USERS.length} SCRAM users and setting their ACLs`,
+  });
+  context.java ??= await javaBinary();
+  const { stdout: modules } = await runCommand(context.java, ['--list-modules'], { timeoutMs: 30_000 });
+  if (!/^jdk\.compiler@/m.test(modules)) {
+    throw new DevServicesError('JDK_MISSING', message('javaWithoutCompiler', context.java));
+  }
+  const { stdout } = await runCommand(
+    context.java,
+    [
+      '-cp',
+      join(kafkaFiles.libs, '*'),
+      `-Dlog4j2.configurationFile=${kafkaFiles.toolLog4j}`,
+      SECURITY_TOOL,
+      kafkaFiles.adminClient,
+    ],
+    { input: plan, timeoutMs: 180_000 },
+  );
+  logText('kafka', { de: stdout.trim(), en: stdout.trim() });
+  writeFileSync(kafkaFiles.securityHash, `${hash}\n`);
 }
 
 // Kafka cluster ids are 16 random bytes in URL-safe base64 without padding.
@@ -155,8 +186,8 @@ async function downloadLibraries(paths, kafkaFiles) {
 export const kafka = {
   name: 'kafka',
   address: `${HOST}:${BROKER_PORT}`,
-  detail: `controller ${HOST}:${CONTROLLER_PORT}`,
-  ports: [BROKER_PORT, CONTROLLER_PORT],
+  detail: `SASL_SSL; controller ${HOST}:${CONTROLLER_PORT}, internal ${HOST}:${INTERNAL_PORT}`,
+  ports: [BROKER_PORT, CONTROLLER_PORT, INTERNAL_PORT],
   readyTimeoutMs: 120_000,
   stop: { signal: 'SIGTERM', group: true, timeoutMs: 45_000 },
 
@@ -169,9 +200,12 @@ export const kafka = {
     await downloadLibraries(context.paths, kafkaFiles);
 
     mkdirSync(join(kafkaFiles.dir, 'config'), { recursive: true });
+    await writeKeystore(context.paths, kafkaFiles);
     logStep('kafka', 'writeConfig', kafkaFiles.config);
-    writeFileSync(kafkaFiles.config, serverProperties(kafkaFiles));
+    writeFileSync(kafkaFiles.config, serverProperties(kafkaFiles, context.paths));
+    writeFileSync(kafkaFiles.adminClient, adminClientProperties(kafkaFiles, context.paths));
     writeFileSync(kafkaFiles.log4j, LOG4J_CONFIG);
+    writeFileSync(kafkaFiles.toolLog4j, TOOL_LOG4J_CONFIG);
 
     context.java = await javaBinary();
     if (!existsSync(join(kafkaFiles.data, 'meta.properties'))) {
@@ -216,5 +250,9 @@ export const kafka = {
     );
   },
 
-  probe: () => kafkaApiVersions(BROKER_PORT),
+  probe: (context) => kafkaApiVersions(BROKER_PORT, { ca: readFileSync(devCaFile(context.paths)) }),
+
+  async configure(context) {
+    await applySecurityPlan(context, files(context.paths));
+  },
 };

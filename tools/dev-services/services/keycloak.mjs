@@ -1,6 +1,6 @@
 // Keycloak in dev mode (embedded H2 database in its data folder), from the
 // keycloak-quarkus-dist zip on Maven Central, with the stadtdaten realm imported at its
-// first start. Client secrets come from the environment through the realm file's
+// first start. It serves HTTPS only, with a server certificate of the dev CA. Client secrets come from the environment through the realm file's
 // ${STADTDATEN_KC_SECRET_*} placeholders, so no secret is in the repository.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { runCommand, spawnDetached } from '../lib/processes.mjs';
 import { httpStatus } from '../lib/probes.mjs';
 import { CONFIDENTIAL_CLIENTS } from '../lib/state.mjs';
 import { findProgram, javaMajorVersion, newestJdkHome, runMaven } from '../lib/system.mjs';
+import { devCaFile, ensureServerCertificate, serverCertificateFiles } from '../lib/tls.mjs';
 
 const KEYCLOAK_VERSION = '26.7.3';
 const HOST = '127.0.0.1';
@@ -23,7 +24,7 @@ const MINIMUM_JAVA = 17;
 const MAXIMUM_JAVA = 25;
 const REALM_SOURCE = resolve(import.meta.dirname, '..', 'keycloak', 'realm-stadtdaten.json');
 
-export const KEYCLOAK_BASE_URL = `http://${HOST}:${PORT}`;
+export const KEYCLOAK_BASE_URL = `https://${HOST}:${PORT}`;
 export const OIDC_ISSUER = `${KEYCLOAK_BASE_URL}/realms/${REALM}`;
 
 function files(paths) {
@@ -148,15 +149,20 @@ export const keycloak = {
     const keycloak = files(context.paths);
     await download(context.paths, keycloak);
     copyRealm(keycloak);
+    await ensureServerCertificate(context.paths, 'keycloak');
     context.keycloakJavaHome = await javaHome();
   },
 
   start(context) {
     const keycloak = files(context.paths);
+    const tls = serverCertificateFiles(context.paths, 'keycloak');
     const args = [
       'start-dev',
       `--http-host=${HOST}`,
-      `--http-port=${PORT}`,
+      '--http-enabled=false',
+      `--https-port=${PORT}`,
+      `--https-certificate-file=${tls.cert}`,
+      `--https-certificate-key-file=${tls.key}`,
       `--hostname=${KEYCLOAK_BASE_URL}`,
       '--import-realm',
     ];
@@ -168,5 +174,8 @@ export const keycloak = {
     });
   },
 
-  probe: async () => (await httpStatus(`${OIDC_ISSUER}/.well-known/openid-configuration`)) === 200,
+  probe: async (context) =>
+    (await httpStatus(`${OIDC_ISSUER}/.well-known/openid-configuration`, {
+      ca: readFileSync(devCaFile(context.paths)),
+    })) === 200,
 };

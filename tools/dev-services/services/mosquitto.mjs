@@ -3,12 +3,13 @@
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { certificateFiles, ensureCertificateAuthority, ensureLeafCertificate } from '../lib/certificates.mjs';
+import { certificateFiles, ensureLeafCertificate } from '../lib/certificates.mjs';
 import { DevServicesError } from '../lib/errors.mjs';
-import { logStep, logText, message } from '../lib/messages.mjs';
+import { logStep, message } from '../lib/messages.mjs';
 import { isRoot, spawnDetached, systemUser } from '../lib/processes.mjs';
 import { mqttTlsConnect } from '../lib/probes.mjs';
 import { findProgram } from '../lib/system.mjs';
+import { devCaDirectory, ensureDevCa } from '../lib/tls.mjs';
 
 const HOST = '127.0.0.1';
 const PORT = 18883;
@@ -20,7 +21,7 @@ const MAX_COMMON_NAME_LENGTH = 64;
 
 export function mosquittoFiles(paths) {
   const dir = paths.service('mosquitto');
-  const certs = join(dir, 'certs');
+  const certs = devCaDirectory(paths);
 
   return {
     dir,
@@ -98,12 +99,7 @@ export function deviceCommonName(tenant, device) {
 /** Creates the CA, the server certificate and the gateway's client certificate where missing. */
 export async function ensureMosquittoCertificates(paths) {
   const mosquitto = mosquittoFiles(paths);
-  if (await ensureCertificateAuthority(mosquitto.certs)) {
-    logText('mosquitto', {
-      de: `Test-CA erzeugt: ${mosquitto.caCert}`,
-      en: `created test CA ${mosquitto.caCert}`,
-    });
-  }
+  await ensureDevCa(paths);
   await ensureLeafCertificate(mosquitto.certs, join(mosquitto.certs, 'server'), 'localhost', 'server_ext');
   await ensureLeafCertificate(mosquitto.certs, mosquitto.gatewayBase, GATEWAY_USERNAME, 'client_ext');
 

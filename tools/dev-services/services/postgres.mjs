@@ -1,6 +1,8 @@
 // PostgreSQL: a cluster of its own in the state folder, on 127.0.0.1:15432 with a socket
 // folder of its own, a database "stadtdaten" and the login roles stadtdaten and
-// stadtdaten_personal (the latter for the separate personal-data schema).
+// stadtdaten_personal (the latter for the separate personal-data schema). TCP connections
+// must use TLS (a server certificate of the dev CA); only the socket, which this script uses
+// for the setup as superuser, works without.
 import {
   appendFileSync,
   chownSync,
@@ -11,6 +13,7 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -19,6 +22,7 @@ import { logText, message } from '../lib/messages.mjs';
 import { isRoot, isServiceProcess, runCommand, systemUser } from '../lib/processes.mjs';
 import { isPortOpen } from '../lib/probes.mjs';
 import { findProgram } from '../lib/system.mjs';
+import { ensureServerCertificate, grantKeyAccess } from '../lib/tls.mjs';
 
 const HOST = '127.0.0.1';
 const PORT = 15432;
@@ -69,16 +73,41 @@ async function resolveCommands(context) {
   context.postgresOptions ??= await commandOptions(context);
 }
 
-function settings(postgres) {
+/** Settings file that postgresql.conf includes; written at every `up`, so it also updates older clusters. */
+const SETTINGS_FILE = 'dev-services.conf';
+
+function settings(postgres, tls) {
   return [
-    '',
-    '# Added by tools/dev-services.',
+    '# Written by tools/dev-services at every "up"; edit the script, not this file.',
     `listen_addresses = '${HOST}'`,
     `port = ${PORT}`,
     `unix_socket_directories = '${postgres.sockets}'`,
     "password_encryption = 'scram-sha-256'",
+    'ssl = on',
+    `ssl_cert_file = '${tls.cert}'`,
+    `ssl_key_file = '${tls.key}'`,
+    "ssl_min_protocol_version = 'TLSv1.2'",
     '',
   ].join('\n');
+}
+
+// Only hostssl lines, so a TCP connection without TLS finds no entry and is rejected.
+const HOST_BASED_AUTHENTICATION = `# Written by tools/dev-services at every "up"; edit the script, not this file.
+# TYPE   DATABASE USER ADDRESS       METHOD
+local    all      all                trust
+hostssl  all      all  127.0.0.1/32  scram-sha-256
+hostssl  all      all  ::1/128       scram-sha-256
+`;
+
+/** Writes the settings file and pg_hba.conf, and makes postgresql.conf include the settings file. */
+function writeConfiguration(postgres, tls) {
+  writeFileSync(join(postgres.data, SETTINGS_FILE), settings(postgres, tls));
+  writeFileSync(join(postgres.data, 'pg_hba.conf'), HOST_BASED_AUTHENTICATION);
+  const mainFile = join(postgres.data, 'postgresql.conf');
+  const include = `include '${SETTINGS_FILE}'`;
+  if (!readFileSync(mainFile, 'utf8').split('\n').includes(include)) {
+    appendFileSync(mainFile, `\n# Added by tools/dev-services.\n${include}\n`);
+  }
 }
 
 // Runs as the superuser over the socket. The psql variables keep the passwords out of argv.
@@ -150,8 +179,10 @@ export const postgres = {
         ],
         { ...context.postgresOptions, timeoutMs: 120_000 },
       );
-      appendFileSync(join(postgresFiles.data, 'postgresql.conf'), settings(postgresFiles));
     }
+    const tls = await ensureServerCertificate(context.paths, 'postgres');
+    grantKeyAccess(tls, uid === undefined ? undefined : { uid, gid });
+    writeConfiguration(postgresFiles, tls);
   },
 
   async start(context) {

@@ -38,6 +38,14 @@ export function parseCatalogText(text: string, fileName?: string): unknown {
         { cause: error, details: { line: position?.line, column: position?.col } },
       );
     }
+    // The yaml package raises a plain ReferenceError when aliases expand beyond maxAliasCount.
+    if (error instanceof ReferenceError) {
+      throw new AppError(
+        ErrorCode.INVALID_CATALOG,
+        `${source} is not a usable YAML document: ${error.message}; write the repeated parts out instead of using more than 1000 aliases`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 }

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { TopicKind, topicName } from '@stadtdaten/contracts';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
-import { setting } from './production-clients';
+import { fetchTls, setting } from './production-clients';
 
 const TENANT_TOPIC_KINDS = [
   TopicKind.RAW,
@@ -11,14 +12,26 @@ const TENANT_TOPIC_KINDS = [
   TopicKind.SIGNATURES,
 ];
 
-function kafkaAdmin() {
-  const kafka = new Kafka({
+/**
+ * Creates a kafkajs client of the dev services' Kafka, over TLS and as `username`, which is the
+ * dev services' super user by default.
+ */
+export function devKafka(
+  clientId: string,
+  username = setting('STADTDATEN_KAFKA_SASL_USERNAME'),
+  password = setting('STADTDATEN_KAFKA_SASL_PASSWORD'),
+): Kafka {
+  return new Kafka({
     brokers: setting('STADTDATEN_KAFKA_BROKERS').split(','),
-    clientId: 'stadtdaten-e2e',
+    clientId,
+    ssl: { ca: [readFileSync(setting('STADTDATEN_KAFKA_SSL_CA_FILE'))] },
+    sasl: { mechanism: 'scram-sha-512', username, password },
     logLevel: logLevel.NOTHING,
   });
+}
 
-  return kafka.admin();
+function kafkaAdmin() {
+  return devKafka('stadtdaten-e2e').admin();
 }
 
 /**
@@ -102,7 +115,16 @@ export async function pipelineLag(tenant: string): Promise<number> {
   try {
     const consumed: [string, TopicKind[]][] = [
       ['validator', [TopicKind.RAW]],
-      ['storage-writer', [TopicKind.OBSERVATIONS, TopicKind.PERSONAL, TopicKind.DERIVED, TopicKind.REJECTED, TopicKind.SIGNATURES]],
+      [
+        'storage-writer',
+        [
+          TopicKind.OBSERVATIONS,
+          TopicKind.PERSONAL,
+          TopicKind.DERIVED,
+          TopicKind.REJECTED,
+          TopicKind.SIGNATURES,
+        ],
+      ],
     ];
     let lag = 0;
     for (const [groupId, kinds] of consumed) {
@@ -134,7 +156,7 @@ export async function influxQuery(query: string, database?: string): Promise<any
     url.searchParams.set('u', username);
     url.searchParams.set('p', process.env.STADTDATEN_INFLUXDB_PASSWORD ?? '');
   }
-  const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  const response = await fetchTls(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
   if (!response.ok) {
     throw new Error(`InfluxDB query "${query}" failed with ${response.status}: ${await response.text()}`);
   }

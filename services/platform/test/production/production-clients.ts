@@ -3,18 +3,39 @@ import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:f
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { type MqttClient, connectAsync } from 'mqtt';
+import { Agent, fetch } from 'undici';
 
-/** Connection settings of the dev services that the production suites need, by variable name. */
+/** Connection settings of the dev services that every service gets unchanged, by variable name. */
 export const REQUIRED_SETTINGS = [
   'STADTDATEN_KAFKA_BROKERS',
+  'STADTDATEN_KAFKA_SSL_CA_FILE',
+  'STADTDATEN_KAFKA_SASL_MECHANISM',
   'STADTDATEN_INFLUXDB_URL',
+  'STADTDATEN_INFLUXDB_CA_FILE',
   'STADTDATEN_POSTGRES_URL',
   'STADTDATEN_OIDC_ISSUER',
+  'STADTDATEN_OIDC_CA_FILE',
   'STADTDATEN_MQTT_URL',
   'STADTDATEN_MQTT_CA_FILE',
   'STADTDATEN_MQTT_CERT_FILE',
   'STADTDATEN_MQTT_KEY_FILE',
 ] as const;
+
+/**
+ * Settings of the dev services that only the suites read: the dev CA, the certificate of the
+ * services' HTTPS listeners, the key-encryption key, and the Kafka super user that creates and
+ * deletes the runs' topics.
+ */
+export const TEST_SETTINGS = [
+  'STADTDATEN_DEV_SERVICES_CA_FILE',
+  'STADTDATEN_DEV_SERVICES_HTTP_CERT_FILE',
+  'STADTDATEN_DEV_SERVICES_HTTP_KEY_FILE',
+  'STADTDATEN_DEV_SERVICES_KEK_FILE',
+  'STADTDATEN_KAFKA_SASL_USERNAME',
+  'STADTDATEN_KAFKA_SASL_PASSWORD',
+] as const;
+
+export type SettingName = (typeof REQUIRED_SETTINGS)[number] | (typeof TEST_SETTINGS)[number];
 
 /** Optional connection settings handed to the services when they are set. */
 export const OPTIONAL_SETTINGS = [
@@ -37,7 +58,7 @@ const DEV_SERVICES_SCRIPT = join(
 );
 
 /** Returns a connection setting, or throws naming the variable when it is unset. */
-export function setting(name: (typeof REQUIRED_SETTINGS)[number]): string {
+export function setting(name: SettingName): string {
   const value = process.env[name];
   if (value === undefined || value === '') {
     throw new Error(
@@ -48,12 +69,42 @@ export function setting(name: (typeof REQUIRED_SETTINGS)[number]): string {
   return value;
 }
 
+/**
+ * Returns the password of a Kafka user of the dev services (tools/dev-services/lib/kafka-principals.mjs),
+ * e.g. `validator` or `tenant-darmstadt`, or throws naming the variable when it is unset.
+ */
+export function kafkaPassword(user: string): string {
+  const name = `STADTDATEN_KAFKA_SASL_PASSWORD_${user.toUpperCase().replaceAll('-', '_')}`;
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(
+      `${name} is unset; npm test sets it after starting the dev services (tools/dev-services)`,
+    );
+  }
+
+  return value;
+}
+
+let devCaDispatcher: Agent | undefined;
+
+/**
+ * fetch through undici with a connection pool that trusts the dev CA, which signed the
+ * certificates of the services' HTTPS listeners, Keycloak and InfluxDB.
+ */
+export function fetchTls(url: string | URL, init: Parameters<typeof fetch>[1] = {}) {
+  devCaDispatcher ??= new Agent({
+    connect: { ca: readFileSync(setting('STADTDATEN_DEV_SERVICES_CA_FILE')) },
+  });
+
+  return fetch(url, { ...init, dispatcher: devCaDispatcher });
+}
+
 /** Users of the dev-services Keycloak realm. Their passwords are `<user>-test-only`, valid in that realm only. */
 export type TestUser = 'darmstadt-admin' | 'darmstadt-analyst' | 'heag-analyst' | 'platform-operator';
 
 /** Gets an access token of a test user by the password grant of the public client `stadtdaten-cli`. */
 export async function keycloakToken(user: TestUser): Promise<string> {
-  const response = await fetch(`${setting('STADTDATEN_OIDC_ISSUER')}/protocol/openid-connect/token`, {
+  const response = await fetchTls(`${setting('STADTDATEN_OIDC_ISSUER')}/protocol/openid-connect/token`, {
     method: 'POST',
     body: new URLSearchParams({
       grant_type: 'password',
@@ -101,7 +152,7 @@ export async function requestJson(
   const headers: Record<string, string> = { 'accept-language': 'en' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.contentType !== undefined) headers['content-type'] = options.contentType;
-  const response = await fetch(url, {
+  const response = await fetchTls(url, {
     method: options.method ?? 'GET',
     headers,
     body: options.body,

@@ -9,7 +9,15 @@ import {
   dropInfluxDatabases,
   groupMembers,
 } from './pipeline-state';
-import { OPTIONAL_SETTINGS, REQUIRED_SETTINGS, clearMqttSession, setting } from './production-clients';
+import {
+  OPTIONAL_SETTINGS,
+  REQUIRED_SETTINGS,
+  TEST_SETTINGS,
+  clearMqttSession,
+  fetchTls,
+  kafkaPassword,
+  setting,
+} from './production-clients';
 import { ServiceProcess } from './service-process';
 import { acquireSuiteLock } from './suite-lock';
 
@@ -83,7 +91,7 @@ export class ProductionHarness {
 
   /** Waits for the machine-wide suite lock, then creates the run's Kafka topics. */
   static async create(): Promise<ProductionHarness> {
-    REQUIRED_SETTINGS.forEach((name) => setting(name));
+    [...REQUIRED_SETTINGS, ...TEST_SETTINGS].forEach((name) => setting(name));
     const release = await acquireSuiteLock(LOCK_TIMEOUT_MS);
     const harness = new ProductionHarness(release);
     try {
@@ -99,6 +107,21 @@ export class ProductionHarness {
 
   /** Starts one instance of a service and waits until its `/health/ready` returns 200. */
   async start(service: ServiceName, instance: string = service): Promise<ServiceProcess> {
+    const child = await this.launch(service, instance);
+    await child.waitReady(READY_TIMEOUT_MS);
+
+    return child;
+  }
+
+  /**
+   * Starts one instance of a service without waiting for it. `overrides` replace settings of
+   * its environment, and an undefined value removes one.
+   */
+  async launch(
+    service: ServiceName,
+    instance: string = service,
+    overrides: Record<string, string | undefined> = {},
+  ): Promise<ServiceProcess> {
     const running = this.processes.get(instance);
     if (running !== undefined && running.exit === undefined) {
       throw new Error(`${instance} is already running (pid ${running.pid}); stop it first`);
@@ -106,16 +129,16 @@ export class ProductionHarness {
     const port = await freePort();
     const dataDir = join(this.workDir, instance);
     mkdirSync(dataDir, { recursive: true });
+    const env = { ...this.environment(service, dataDir, port), ...overrides };
     const child = new ServiceProcess({
       name: instance,
       mainFile: join(REPOSITORY, 'services', service, 'dist', 'main.js'),
-      env: this.environment(dataDir, port),
+      env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
       port,
       logFile: join(this.workDir, `${instance}.log`),
     });
     this.processes.set(instance, child);
     this.serviceOf.set(instance, service);
-    await child.waitReady(READY_TIMEOUT_MS);
 
     return child;
   }
@@ -155,7 +178,7 @@ export class ProductionHarness {
 
   /** Sum of the samples of a Prometheus metric whose labels include `labels`. */
   async metric(instance: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-    const response = await fetch(`${this.url(instance)}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetchTls(`${this.url(instance)}/metrics`, { signal: AbortSignal.timeout(5_000) });
     const text = await response.text();
 
     return sumMetric(text, name, labels);
@@ -195,7 +218,11 @@ export class ProductionHarness {
     }
   }
 
-  private environment(dataDir: string, port: number): NodeJS.ProcessEnv {
+  /**
+   * Environment of a service: production adapters, TLS on every connection and on its HTTPS
+   * listener, and the Kafka user named after the service (tools/dev-services/lib/kafka-principals.mjs).
+   */
+  private environment(service: ServiceName, dataDir: string, port: number): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [name, value] of Object.entries(process.env)) {
       if (!name.startsWith('STADTDATEN_')) env[name] = value;
@@ -206,6 +233,11 @@ export class ProductionHarness {
 
     return {
       ...env,
+      STADTDATEN_KAFKA_SASL_USERNAME: service,
+      STADTDATEN_KAFKA_SASL_PASSWORD: kafkaPassword(service),
+      STADTDATEN_HTTP_TLS_CERT_FILE: setting('STADTDATEN_DEV_SERVICES_HTTP_CERT_FILE'),
+      STADTDATEN_HTTP_TLS_KEY_FILE: setting('STADTDATEN_DEV_SERVICES_HTTP_KEY_FILE'),
+      STADTDATEN_KEK_FILE: setting('STADTDATEN_DEV_SERVICES_KEK_FILE'),
       STADTDATEN_EVENT_LOG: 'kafka',
       STADTDATEN_TIMESERIES: 'influxdb',
       STADTDATEN_REGISTRY: 'postgres',

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { fetchTls } from './production-clients';
 
 export interface ExitStatus {
   code: number | null;
@@ -33,7 +34,8 @@ export class ServiceProcess {
       );
     }
     this.name = options.name;
-    this.url = `http://127.0.0.1:${options.port}`;
+    // Every service serves HTTPS with the dev services' certificate for 127.0.0.1.
+    this.url = `https://127.0.0.1:${options.port}`;
     const log = openSync(options.logFile, 'a');
     try {
       this.child = spawn(process.execPath, [options.mainFile], {
@@ -85,7 +87,7 @@ export class ServiceProcess {
   /** Status code of `/health/ready`, or undefined when the process does not respond within 2 s. */
   async readyStatus(): Promise<number | undefined> {
     try {
-      const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetchTls(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
 
       return response.status;
@@ -138,7 +140,8 @@ export class ServiceProcess {
     return existsSync(this.options.logFile) ? readFileSync(this.options.logFile, 'utf8').split('\n') : [];
   }
 
-  private async waitExit(timeoutMs: number): Promise<ExitStatus | undefined> {
+  /** Waits up to `timeoutMs` for the exit and returns its status, or undefined while the process runs. */
+  async waitExit(timeoutMs: number): Promise<ExitStatus | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), timeoutMs);

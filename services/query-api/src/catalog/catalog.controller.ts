@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Roles, requireTenant } from '@stadtdaten/auth';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import { RejectionStore } from '@stadtdaten/dead-letter';
@@ -15,8 +15,9 @@ export class CatalogController {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** Applies a catalog document (YAML or JSON body); idempotent. */
+  /** Applies a catalog document (YAML or JSON body); idempotent, so it responds 200 and not 201. */
   @Post('catalog')
+  @HttpCode(200)
   @Roles('tenant-admin')
   async applyCatalog(
     @CurrentPrincipal() principal: Principal,

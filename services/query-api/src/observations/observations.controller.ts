@@ -3,6 +3,7 @@ import { CurrentPrincipal, OptionalAuth } from '@stadtdaten/auth';
 import { AuditTrail } from '@stadtdaten/runtime';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import type { Response } from 'express';
+import { ObservationExportService } from '../opendata/observation-export.service';
 import { VisibilityService } from '../things/visibility.service';
 import { CSV_DIALECTS, csvLine } from './csv-writer';
 import { ObservationsService } from './observations.service';
@@ -18,6 +19,7 @@ export class ObservationsController {
     private readonly observations: ObservationsService,
     private readonly visibility: VisibilityService,
     private readonly audit: AuditTrail,
+    private readonly rangeExports: ObservationExportService,
   ) {}
 
   @Get('datastreams/:id/observations')
@@ -46,8 +48,16 @@ export class ObservationsController {
 
       return;
     }
+    if (this.rangeExports.supports(format)) {
+      await this.rangeExports.stream(response, format, datastream, fromMs, this.observations.pages(datastream, fromMs, toMs));
+
+      return;
+    }
     if (format !== 'json') {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, `parameter "format" = "${format}" is not supported: use json, csv or csv-de`);
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        `parameter "format" = "${format}" is not supported: use json, csv, csv-de, ${this.rangeExports.formats().join(', ')}`,
+      );
     }
 
     const base = { datastreamId: datastream.id, unit: datastream.unit.code, from: iso(fromMs), to: iso(toMs) };

@@ -14,6 +14,14 @@ export const INTERVAL_NAMES = Object.keys(INTERVALS_MS);
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Earliest and latest accepted times (years 0000 to 9999, as ISO 8601 writes them with four
+ * digits), in epoch milliseconds. A day before the earliest one is still a valid Date, so the
+ * default range before "to" stays printable.
+ */
+const MIN_TIME_MS = Date.parse('0000-01-01T00:00:00Z');
+const MAX_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** Maximum number of raw observations one JSON response returns. */
 export const MAX_RAW_LIMIT = 10_000;
 
@@ -27,6 +35,12 @@ export function parseTimeParam(name: string, value: string | undefined, fallback
     throw new AppError(
       ErrorCode.VALIDATION_FAILED,
       `parameter "${name}" = "${value}" is not a time: use ISO 8601 with offset (2026-12-04T10:00:00Z) or epoch milliseconds`,
+    );
+  }
+  if (ms < MIN_TIME_MS || ms > MAX_TIME_MS) {
+    throw new AppError(
+      ErrorCode.VALIDATION_FAILED,
+      `parameter "${name}" = "${value}" is outside the supported range: use a time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z`,
     );
   }
 

@@ -1,5 +1,6 @@
 import { AGGREGATES, RejectionCode, ROLES } from '@stadtdaten/contracts';
 import { INTERVAL_NAMES } from '../observations/query-params';
+import { mergeOpenDataPaths, openDataSchemas } from './opendata.openapi';
 import { sensorThingsPaths, sensorThingsSchemas } from '../sensorthings/sensorthings.openapi';
 import { platformOperationPaths } from './platform-operations.openapi';
 
@@ -31,9 +32,9 @@ export function openApiDocument(serverUrl: string) {
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
-      schemas: { ...schemas(), ...sensorThingsSchemas() },
+      schemas: { ...schemas(), ...sensorThingsSchemas(), ...openDataSchemas() },
     },
-    paths: { ...paths(), ...platformOperationPaths(), ...sensorThingsPaths(serverUrl.replace(/\/api\/v1$/, '')) },
+    paths: mergeOpenDataPaths({ ...paths(), ...platformOperationPaths(), ...sensorThingsPaths(serverUrl.replace(/\/api\/v1$/, '')) }),
   };
 }
 
