@@ -17,6 +17,8 @@ import { devCaFile, ensureServerCertificate, serverCertificateFiles } from '../l
 const KEYCLOAK_VERSION = '26.7.3';
 const HOST = '127.0.0.1';
 const PORT = 18180;
+/** Port Keycloak binds for its disabled HTTP listener; nothing connects to it. */
+const UNUSED_HTTP_PORT = 18181;
 const REALM = 'stadtdaten';
 // Keycloak 26 supports OpenJDK 17, 21 and 25 and recommends the newest of them
 // (keycloak.org/server/supported-configurations).
@@ -133,7 +135,7 @@ export const keycloak = {
   name: 'keycloak',
   address: `${HOST}:${PORT}`,
   detail: `issuer ${OIDC_ISSUER}`,
-  ports: [PORT],
+  ports: [PORT, UNUSED_HTTP_PORT],
   // The first start builds Keycloak's Quarkus application first: 37 s of a 78 s first start
   // measured on a 2-core machine while the other services started too.
   readyTimeoutMs: 300_000,
@@ -160,6 +162,9 @@ export const keycloak = {
       'start-dev',
       `--http-host=${HOST}`,
       '--http-enabled=false',
+      // Quarkus still binds the HTTP port when HTTP is off; move it away from 8080, which the
+      // admin console's redirect URI and `npm start` use.
+      `--http-port=${UNUSED_HTTP_PORT}`,
       `--https-port=${PORT}`,
       `--https-certificate-file=${tls.cert}`,
       `--https-certificate-key-file=${tls.key}`,

@@ -24,6 +24,9 @@ const ROUTES_WITHOUT_TENANT = [
   'GET /connectors',
   'GET /connectors/{name}',
   'POST /connectors/{name}/runs',
+  'GET /catalog',
+  'GET /opendata/publication',
+  'POST /opendata/publication/runs',
 ];
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -53,7 +56,7 @@ describeProduction('tenant isolation', () => {
   const range = `from=${iso(firstTimeMs - 60_000)}&to=${iso(firstTimeMs + 180_000)}`;
 
   const apiBase = (operation: Operation) =>
-    `${harness.url(operation.path === '/ingest' ? 'ingest-gateway' : 'query-api')}/api/v1`;
+    `${harness.url(operation.path === '/ingest' || operation.path.startsWith('/connectors') ? 'ingest-gateway' : 'query-api')}/api/v1`;
 
   /** Sends an operation against heag's resources. With `change: 'attack'` a write carries the change that darmstadt must not make. */
   function send(operation: Operation, token: string, change: 'attack' | 'control'): Promise<HttpResult> {
@@ -61,7 +64,9 @@ describeProduction('tenant isolation', () => {
       .replace('{tenant}', 'heag')
       .replace(/\/things\/\{id\}/, `/things/${ids.heagThing}`)
       .replace(/\/datastreams\/\{id\}/, `/datastreams/${encodeURIComponent(ids.heagDatastream)}`)
-      .replace('{deviceId}', ids.heagDevice);
+      .replace('{deviceId}', ids.heagDevice)
+      .replace('/observations/{id}/proof', '/observations/unknown-observation/proof')
+      .replace('{name}', 'unknown-connector');
     if (path.includes('{')) {
       throw new Error(`no value for a parameter of ${label(operation)}; add it to this suite`);
     }
