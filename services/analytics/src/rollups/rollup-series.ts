@@ -1,0 +1,99 @@
+import type { Observation } from '@stadtdaten/contracts';
+import type { TimeSeriesStore } from '@stadtdaten/timeseries';
+import type { DerivedStream } from '../derived/derived-catalog';
+import type { DerivedValue } from '../derived/derived-writer.service';
+import { ROLLUP_LEVEL_MS, ROLLUP_STATS, type RollupLevel, rollupSuffix } from './rollup-levels';
+import { type BucketStats, bucketStart, statValue } from './rollup-stats';
+
+const MINUTE_MS = ROLLUP_LEVEL_MS['1m'];
+const HOUR_MS = ROLLUP_LEVEL_MS['1h'];
+const DAY_MS = ROLLUP_LEVEL_MS['1d'];
+
+/** A consumed reading that the store may not show yet. */
+export interface PendingReading {
+  receivedAtMs: number;
+  timeMs: number;
+  seenAtMs: number;
+}
+
+/** Rollup state of one source datastream. */
+export interface SeriesState {
+  tenant: string;
+  datastreamId: string;
+  pending: Map<string, PendingReading>;
+  dirtyMinutes: Set<number>;
+  dirtyHours: Set<number>;
+  dirtyDays: Set<number>;
+  /** When the oldest unwritten change was consumed. */
+  dirtySinceMs?: number;
+  /** Last computation of each open hour or day bucket, for openBucketRefresh. */
+  computedAtMs: Map<number, number>;
+}
+
+export function createSeries(tenant: string, datastreamId: string): SeriesState {
+  return {
+    tenant,
+    datastreamId,
+    pending: new Map(),
+    dirtyMinutes: new Set(),
+    dirtyHours: new Set(),
+    dirtyDays: new Set(),
+    computedAtMs: new Map(),
+  };
+}
+
+/** Keeps the reading as pending and marks its minute, hour and day dirty; returns true for a reading not pending before. */
+export function markReading(state: SeriesState, observation: Observation, nowMs: number): boolean {
+  const known = state.pending.get(observation.id);
+  if (known === undefined || known.receivedAtMs <= observation.receivedAtMs) {
+    state.pending.set(observation.id, { receivedAtMs: observation.receivedAtMs, timeMs: observation.phenomenonTimeMs, seenAtMs: nowMs });
+  }
+  state.dirtyMinutes.add(bucketStart(observation.phenomenonTimeMs, MINUTE_MS));
+  state.dirtyHours.add(bucketStart(observation.phenomenonTimeMs, HOUR_MS));
+  state.dirtyDays.add(bucketStart(observation.phenomenonTimeMs, DAY_MS));
+  state.dirtySinceMs = Math.min(state.dirtySinceMs ?? nowMs, nowMs);
+
+  return known === undefined;
+}
+
+export function isDirty(state: SeriesState): boolean {
+  return state.dirtyMinutes.size > 0 || state.dirtyHours.size > 0 || state.dirtyDays.size > 0;
+}
+
+/** An ended bucket is due at once; an open one at most every `refreshMs`. */
+export function isDue(state: SeriesState, start: number, levelMs: number, refreshMs: number, nowMs: number): boolean {
+  if (start + levelMs <= nowMs) {
+    return true;
+  }
+  const computedAtMs = state.computedAtMs.get(start);
+
+  return computedAtMs === undefined || nowMs - computedAtMs >= refreshMs;
+}
+
+/** Stats of one UTC day from the store's aggregates, so a day of dense readings is never read row by row. */
+export async function dayStats(store: TimeSeriesStore, state: SeriesState, dayStart: number): Promise<BucketStats | undefined> {
+  const range = { tenant: state.tenant, datastreamId: state.datastreamId, fromMs: dayStart, toMs: dayStart + DAY_MS, intervalMs: DAY_MS };
+  const [count, sum, min, max] = await Promise.all(
+    (['count', 'sum', 'min', 'max'] as const).map((aggregate) => store.aggregate({ ...range, aggregate })),
+  );
+  const total = count[0]?.value ?? 0;
+  if (total === 0) {
+    return undefined;
+  }
+
+  return { count: total, sum: sum[0]?.value ?? 0, min: min[0]?.value ?? 0, max: max[0]?.value ?? 0 };
+}
+
+/** The five stats of a bucket as values of its rollup datastreams; an open bucket is flagged `incomplete`. */
+export function valuesOf(streams: Map<string, DerivedStream>, level: RollupLevel, start: number, stats: BucketStats, nowMs: number): DerivedValue[] {
+  const open = start + ROLLUP_LEVEL_MS[level] > nowMs;
+  const values: DerivedValue[] = [];
+  for (const stat of ROLLUP_STATS) {
+    const stream = streams.get(rollupSuffix(stat, level));
+    if (stream !== undefined) {
+      values.push({ stream, phenomenonTimeMs: start, result: statValue(stats, stat), qualityFlags: open ? ['incomplete'] : [] });
+    }
+  }
+
+  return values;
+}

@@ -1,0 +1,332 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, Clock, ErrorCode, type Observation, type StoredObservation } from '@stadtdaten/contracts';
+import { type Logger, ProcessLogger } from '@stadtdaten/observability';
+import type { DatastreamDto } from '@stadtdaten/registry';
+import { TimeSeriesStore } from '@stadtdaten/timeseries';
+import type { RollupJobDefinition } from '../definition/analytics-file.schema';
+import { InputFilter } from '../definition/job-inputs';
+import { type DerivedStream, buildPerSourcePlan } from '../derived/derived-catalog';
+import { isDerivedType } from '../derived/derived-ids';
+import { DerivedRegistrar } from '../derived/derived-registrar.service';
+import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.service';
+import { SourceDirectory } from '../derived/source-directory.service';
+import { JobTracker } from '../jobs/job-tracker.service';
+import { ROLLUP_LEVEL_MS, type RollupLevel } from './rollup-levels';
+import { rollupKind } from './rollup.kind';
+import { type SeriesState, createSeries, dayStats, isDirty, isDue, markReading, valuesOf } from './rollup-series';
+import { bucketStart, statsOf } from './rollup-stats';
+
+const MINUTE_MS = ROLLUP_LEVEL_MS['1m'];
+const HOUR_MS = ROLLUP_LEVEL_MS['1h'];
+const DAY_MS = ROLLUP_LEVEL_MS['1d'];
+
+/**
+ * Rollups of numeric datastreams (mean, min, max, sum, count per minute, hour and day).
+ * Consumed readings mark their buckets dirty; every flushEvery the dirty buckets are computed
+ * again from the time-series store, so late and corrected readings give correct buckets. A
+ * bucket is computed only once the store shows every consumed reading of it (the storage
+ * writer consumes the same topic on its own), or after maxPendingWait, when a reading the store
+ * still lacks is left out and counted as an error. Outputs carry deterministic ids, so each
+ * recomputation replaces the stored value.
+ */
+@Injectable()
+export class RollupService {
+  private definition?: RollupJobDefinition;
+  private filter?: InputFilter;
+  private readonly series = new Map<string, SeriesState>();
+  private pendingCount = 0;
+  private flushing?: Promise<void>;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly store: TimeSeriesStore,
+    private readonly directory: SourceDirectory,
+    private readonly registrar: DerivedRegistrar,
+    private readonly writer: DerivedWriter,
+    private readonly tracker: JobTracker,
+    private readonly clock: Clock,
+    logger: ProcessLogger,
+  ) {
+    this.log = logger.child({ component: 'analytics-rollups' });
+  }
+
+  configure(definition: RollupJobDefinition): void {
+    this.definition = definition;
+    this.filter = new InputFilter(definition.inputs);
+  }
+
+  /** Readings consumed but not yet seen in the store. */
+  get pendingReadings(): number {
+    return this.pendingCount;
+  }
+
+  /**
+   * Marks the buckets of the numeric readings of eligible datastreams dirty. Throws a retriable
+   * AppError UNAVAILABLE while maxPending readings wait for the store, so the consumer retries
+   * the batch later instead of holding more in memory.
+   */
+  async observe(observations: Observation[]): Promise<void> {
+    const definition = this.definition;
+    if (definition === undefined) {
+      return;
+    }
+    if (this.pendingCount >= definition.parameters.maxPending) {
+      throw new AppError(
+        ErrorCode.UNAVAILABLE,
+        `${this.pendingCount} readings wait for the time-series store before their rollups are computed; the batch is retried when the storage writer has caught up`,
+        { retriable: true },
+      );
+    }
+
+    const nowMs = this.clock.now();
+    for (const observation of observations) {
+      if (observation.result.case !== 'number' || !(await this.isSource(observation.tenant, observation.datastreamId))) {
+        continue;
+      }
+      const key = `${observation.tenant}\u0000${observation.datastreamId}`;
+      const state = this.series.get(key) ?? createSeries(observation.tenant, observation.datastreamId);
+      this.series.set(key, state);
+      if (markReading(state, observation, nowMs)) {
+        this.pendingCount += 1;
+      }
+    }
+  }
+
+  /** Computes and writes the due dirty buckets; calls made while a flush runs wait for it. */
+  async flush(): Promise<void> {
+    if (this.flushing !== undefined) {
+      return this.flushing;
+    }
+    this.flushing = this.flushAll().finally(() => {
+      this.flushing = undefined;
+    });
+
+    return this.flushing;
+  }
+
+  private async isSource(tenant: string, datastreamId: string): Promise<boolean> {
+    if (!this.filter?.acceptsTenant(tenant)) {
+      return false;
+    }
+    const datastream = await this.directory.datastream(tenant, datastreamId);
+
+    return datastream !== undefined && (await this.isEligible(datastream));
+  }
+
+  private async isEligible(datastream: DatastreamDto): Promise<boolean> {
+    const numeric = datastream.valueSchema.type === 'number' || datastream.valueSchema.type === 'integer';
+    if (!numeric || datastream.classification === 'personal' || !this.filter!.accepts(datastream)) {
+      return false;
+    }
+    const device = (await this.directory.sources(datastream.tenant)).devices.get(datastream.deviceId);
+
+    return device !== undefined && !isDerivedType(device.deviceTypeId);
+  }
+
+  private async flushAll(): Promise<void> {
+    const definition = this.definition;
+    if (definition === undefined) {
+      return;
+    }
+    const byTenant = new Map<string, SeriesState[]>();
+    for (const state of this.series.values()) {
+      if (isDirty(state)) {
+        byTenant.set(state.tenant, [...(byTenant.get(state.tenant) ?? []), state]);
+      }
+    }
+
+    for (const [tenant, states] of byTenant) {
+      await this.tracker.track(definition.name, tenant, async () => {
+        const counts = { datastreams: 0, values: 0, waiting: 0 };
+        for (const state of states) {
+          try {
+            const written = await this.flushSeries(definition, state);
+            counts.datastreams += 1;
+            counts.values += written;
+          } catch (error) {
+            this.log.warn({ err: error, tenant, datastreamId: state.datastreamId }, 'rollups not computed');
+            this.tracker.recordError(definition.name, tenant, error);
+          }
+          counts.waiting += state.pending.size;
+        }
+        this.tracker.setLag(definition.name, tenant, this.oldestDirtyAge(tenant));
+
+        return counts;
+      });
+    }
+    this.prune();
+  }
+
+  private async flushSeries(definition: RollupJobDefinition, state: SeriesState): Promise<number> {
+    const nowMs = this.clock.now();
+    const streams = await this.streamsOf(definition, state);
+    if (streams === undefined) {
+      this.forget(state);
+
+      return 0;
+    }
+
+    const levels = new Set(definition.parameters.levels as RollupLevel[]);
+    const values: DerivedValue[] = [];
+    const waitingHours = new Set<number>();
+    for (const hourStart of [...state.dirtyHours].sort((a, b) => a - b)) {
+      const hasMinutes = [...state.dirtyMinutes].some((minute) => bucketStart(minute, HOUR_MS) === hourStart);
+      if (!hasMinutes && !isDue(state, hourStart, HOUR_MS, definition.parameters.openBucketRefresh['1h'], nowMs)) {
+        continue;
+      }
+      const hourValues = await this.computeHour(definition, state, streams, levels, hourStart, nowMs);
+      if (hourValues === undefined) {
+        waitingHours.add(hourStart);
+        continue;
+      }
+      values.push(...hourValues);
+    }
+
+    for (const dayStart of [...state.dirtyDays].sort((a, b) => a - b)) {
+      const waiting = [...waitingHours].some((hour) => bucketStart(hour, DAY_MS) === dayStart);
+      if (waiting || !isDue(state, dayStart, DAY_MS, definition.parameters.openBucketRefresh['1d'], nowMs)) {
+        continue;
+      }
+      const stats = await dayStats(this.store, state, dayStart);
+      state.dirtyDays.delete(dayStart);
+      state.computedAtMs.set(dayStart, nowMs);
+      if (stats !== undefined && levels.has('1d')) {
+        values.push(...valuesOf(streams, '1d', dayStart, stats, nowMs));
+      }
+    }
+
+    if (values.length > 0) {
+      await this.writer.write(values);
+    }
+    state.dirtySinceMs = isDirty(state) ? state.dirtySinceMs : undefined;
+
+    return values.length;
+  }
+
+  /**
+   * Reads one hour from the store and returns the values of its dirty minutes and, when due, of
+   * the hour; undefined while the store lacks a consumed reading of the hour.
+   */
+  private async computeHour(
+    definition: RollupJobDefinition,
+    state: SeriesState,
+    streams: Map<string, DerivedStream>,
+    levels: ReadonlySet<RollupLevel>,
+    hourStart: number,
+    nowMs: number,
+  ): Promise<DerivedValue[] | undefined> {
+    const rows = await this.store.query({ tenant: state.tenant, datastreamId: state.datastreamId, fromMs: hourStart, toMs: hourStart + HOUR_MS });
+    if (!this.settlePending(definition, state, rows, hourStart, nowMs)) {
+      return undefined;
+    }
+
+    const numeric = rows.filter((row) => typeof row.result === 'number');
+    const values: DerivedValue[] = [];
+    const minutes = [...state.dirtyMinutes].filter((minute) => bucketStart(minute, HOUR_MS) === hourStart);
+    for (const minuteStart of minutes) {
+      state.dirtyMinutes.delete(minuteStart);
+      const stats = statsOf(numeric.filter((row) => bucketStart(row.phenomenonTimeMs, MINUTE_MS) === minuteStart).map((row) => row.result as number));
+      if (stats !== undefined && levels.has('1m')) {
+        values.push(...valuesOf(streams, '1m', minuteStart, stats, nowMs));
+      }
+    }
+    if (isDue(state, hourStart, HOUR_MS, definition.parameters.openBucketRefresh['1h'], nowMs)) {
+      state.dirtyHours.delete(hourStart);
+      state.computedAtMs.set(hourStart, nowMs);
+      const stats = statsOf(numeric.map((row) => row.result as number));
+      if (stats !== undefined && levels.has('1h')) {
+        values.push(...valuesOf(streams, '1h', hourStart, stats, nowMs));
+      }
+    }
+
+    return values;
+  }
+
+  /**
+   * Drops the pending readings of the hour that the store shows (same id, same or newer receive
+   * time). Returns false while one is missing and younger than maxPendingWait; an older one is
+   * dropped as an error.
+   */
+  private settlePending(definition: RollupJobDefinition, state: SeriesState, rows: StoredObservation[], hourStart: number, nowMs: number): boolean {
+    const stored = new Map(rows.map((row) => [row.id, row.receivedAtMs]));
+    let ready = true;
+    for (const [id, reading] of state.pending) {
+      if (bucketStart(reading.timeMs, HOUR_MS) !== hourStart) {
+        continue;
+      }
+      const storedAtMs = stored.get(id);
+      if (storedAtMs !== undefined && storedAtMs >= reading.receivedAtMs) {
+        this.dropPending(state, id);
+      } else if (nowMs - reading.seenAtMs > definition.parameters.maxPendingWait) {
+        this.dropPending(state, id);
+        this.tracker.recordError(
+          definition.name,
+          state.tenant,
+          new AppError(
+            ErrorCode.UNAVAILABLE,
+            `observation ${id} of datastream ${state.datastreamId} was not in the time-series store after ${definition.parameters.maxPendingWait} ms; its rollups were computed without it`,
+          ),
+        );
+      } else {
+        ready = false;
+      }
+    }
+
+    return ready;
+  }
+
+  private dropPending(state: SeriesState, id: string): void {
+    if (state.pending.delete(id)) {
+      this.pendingCount -= 1;
+    }
+  }
+
+  /** Registers the rollup datastreams of the series' device; undefined when the datastream is no longer a source. */
+  private async streamsOf(definition: RollupJobDefinition, state: SeriesState): Promise<Map<string, DerivedStream> | undefined> {
+    const datastream = await this.directory.datastream(state.tenant, state.datastreamId);
+    if (datastream === undefined || !(await this.isEligible(datastream))) {
+      return undefined;
+    }
+    const sources = await this.directory.sources(state.tenant);
+    const device = sources.devices.get(datastream.deviceId)!;
+    const plan = buildPerSourcePlan(state.tenant, rollupKind(definition), device, sources, (source) => this.filter!.accepts(source));
+    if (plan === undefined) {
+      return undefined;
+    }
+    const streams = await this.registrar.ensure(plan);
+
+    return new Map(streams.filter((stream) => stream.sourceDatastreamId === state.datastreamId).map((stream) => [stream.suffix, stream]));
+  }
+
+  private forget(state: SeriesState): void {
+    this.pendingCount -= state.pending.size;
+    this.series.delete(`${state.tenant}\u0000${state.datastreamId}`);
+  }
+
+  private oldestDirtyAge(tenant: string): number {
+    const nowMs = this.clock.now();
+    let oldest = nowMs;
+    for (const state of this.series.values()) {
+      if (state.tenant === tenant && state.dirtySinceMs !== undefined) {
+        oldest = Math.min(oldest, state.dirtySinceMs);
+      }
+    }
+
+    return nowMs - oldest;
+  }
+
+  /** Forgets idle series and the refresh times of buckets older than two days. */
+  private prune(): void {
+    const horizonMs = this.clock.now() - 2 * DAY_MS;
+    for (const state of this.series.values()) {
+      for (const start of state.computedAtMs.keys()) {
+        if (start < horizonMs) {
+          state.computedAtMs.delete(start);
+        }
+      }
+      if (!isDirty(state) && state.pending.size === 0 && state.computedAtMs.size === 0) {
+        this.series.delete(`${state.tenant}\u0000${state.datastreamId}`);
+      }
+    }
+  }
+}
