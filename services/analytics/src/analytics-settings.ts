@@ -22,7 +22,7 @@ export interface AnalyticsTimings {
 
 export const DEFAULT_TIMINGS: AnalyticsTimings = { initialDelayMs: 5000, directoryTtlMs: 60_000, lagRefreshMs: 5000 };
 
-/** What the analytics module runs: the job definitions, notification targets and switches. */
+/** Settings of the analytics module: the job definitions, notification targets and switches. */
 export class AnalyticsSettings {
   constructor(
     readonly definition: AnalyticsDefinition,

@@ -48,7 +48,7 @@ export interface TestAppOptions {
   mqttEdge?: (verifier: TokenVerifier) => MqttIngress;
 }
 
-/** A provider of MqttIngress in a global module, as IngestModule provides it in the platform. */
+/** Provides MqttIngress from a global module, as IngestModule does in the platform. */
 function edgeModule(factory: TestAppOptions['mqttEdge']): DynamicModule[] {
   if (factory === undefined) {
     return [];
@@ -132,7 +132,7 @@ export async function startAnalyticsTestApp(options: TestAppOptions = {}): Promi
   };
 }
 
-/** A validated numeric observation as the validator writes it. */
+/** Builds a validated numeric observation as the validator writes it. */
 export function makeObservation(tenant: string, datastreamId: string, phenomenonTimeMs: number, value: number, overrides: Partial<ObservationFields> = {}): ObservationFields {
   const [deviceId] = datastreamId.split('.');
 
@@ -170,7 +170,7 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
   return last;
 }
 
-/** A catalog with one tenant, one thing and the given device types and devices. */
+/** Builds a catalog with one tenant, one thing and the given device types and devices. */
 export function catalog(tenant: string, deviceTypes: object[], devices: object[], things: object[] = []): Record<string, unknown> {
   return {
     tenants: [{ id: tenant, name: tenant }],

@@ -176,26 +176,26 @@ describe('indicators', () => {
 
   it('forecasts free spaces with an interval', async () => {
     await run('parking-forecast');
-    const originMs = Math.floor(nowMs / SLOT_MS) * SLOT_MS;
-    const targetMs = originMs + HOUR_MS;
-    const [value] = await waitFor(() => stream('forecast-park-1.free_spaces.forecast_1h', targetMs, targetMs + 1), (found) => found.length === 1);
-    const [lower] = await stream('forecast-park-1.free_spaces.forecast_1h_lower', targetMs, targetMs + 1);
-    const [upper] = await stream('forecast-park-1.free_spaces.forecast_1h_upper', targetMs, targetMs + 1);
+    const window = (horizonMs: number) => [nowMs + horizonMs, nowMs + horizonMs + 2 * SLOT_MS] as const;
+    const [value] = await waitFor(() => stream('forecast-park-1.free_spaces.forecast_1h', ...window(HOUR_MS)), (found) => found.length === 1);
+    const [lower] = await stream('forecast-park-1.free_spaces.forecast_1h_lower', ...window(HOUR_MS));
+    const [upper] = await stream('forecast-park-1.free_spaces.forecast_1h_upper', ...window(HOUR_MS));
 
-    expect(value.resultTimeMs).toBe(originMs);
-    expect(Math.abs((value.result as number) - dailyWave(targetMs - SLOT_MS))).toBeLessThan(5);
+    // The target slot contains the last reading before it, as on the model's grid.
+    expect(value.phenomenonTimeMs % SLOT_MS).toBe(0);
+    expect(value.resultTimeMs).toBeLessThanOrEqual(value.phenomenonTimeMs - HOUR_MS);
+    expect(Math.abs((value.result as number) - dailyWave(value.phenomenonTimeMs - SLOT_MS))).toBeLessThan(5);
     expect(lower.result as number).toBeLessThanOrEqual(value.result as number);
     expect(upper.result as number).toBeGreaterThanOrEqual(value.result as number);
   });
 
   it('falls back to the last value without history', async () => {
-    const originMs = Math.floor(nowMs / SLOT_MS) * SLOT_MS;
-    const targetMs = originMs + 24 * HOUR_MS;
-    const [value] = await waitFor(() => stream('forecast-park-2.free_spaces.forecast_24h', targetMs, targetMs + 1), (found) => found.length === 1);
+    const window = [nowMs + 24 * HOUR_MS, nowMs + 24 * HOUR_MS + 2 * SLOT_MS] as const;
+    const [value] = await waitFor(() => stream('forecast-park-2.free_spaces.forecast_24h', ...window), (found) => found.length === 1);
 
     expect(value.result).toBe(50);
     expect(value.qualityFlags).toEqual(['fallback']);
-    expect(await stream('forecast-park-2.free_spaces.forecast_24h_lower', targetMs, targetMs + 1)).toEqual([]);
+    expect(await stream('forecast-park-2.free_spaces.forecast_24h_lower', ...window)).toEqual([]);
   });
 
   it('registers forecasts with their horizons', async () => {

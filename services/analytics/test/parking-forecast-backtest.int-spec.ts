@@ -68,12 +68,15 @@ function loadFacilities(dir: string): BacktestSeries[] {
 
 function writeDocs(scores: HorizonScore[], facilities: number): void {
   const root = join(__dirname, '..', '..', '..', 'docs');
-  const table = backtestTable(scores, MODEL_OPTIONS.coverage);
-  const note = `Facilities: ${facilities}. Origins: every hour from 2021-02-15 to 2021-03-14 (UTC), weights fitted once a day on data known at the origin.`;
-  for (const file of ['analytics.md', 'analytics.de.md']) {
+  const notes = {
+    en: `Facilities: ${facilities}. Origins: every hour from 2021-02-15 to 2021-03-14 (UTC), weights fitted once a day on data known at the origin.`,
+    de: `Parkeinrichtungen: ${facilities}. Prognoseursprünge: stündlich vom 15.02.2021 bis 14.03.2021 (UTC), Gewichte einmal täglich auf den zum Ursprung bekannten Daten geschätzt.`,
+  };
+  for (const [file, language] of [['analytics.md', 'en'], ['analytics.de.md', 'de']] as const) {
     const path = join(root, file);
+    const table = backtestTable(scores, MODEL_OPTIONS.coverage, language);
     const text = readFileSync(path, 'utf8');
-    const replaced = text.replace(/<!-- backtest:start -->[\s\S]*<!-- backtest:end -->/, `<!-- backtest:start -->\n${note}\n\n${table}\n<!-- backtest:end -->`);
+    const replaced = text.replace(/<!-- backtest:start -->[\s\S]*<!-- backtest:end -->/, `<!-- backtest:start -->\n${notes[language]}\n\n${table}\n<!-- backtest:end -->`);
     writeFileSync(path, replaced);
   }
 }

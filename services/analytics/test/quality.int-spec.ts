@@ -6,6 +6,7 @@ import Aedes from 'aedes';
 import { type MqttClient, connectAsync } from 'mqtt';
 import pino from 'pino';
 import { AnalyticsSettings } from '../src/analytics-settings';
+import { AnalyticsConsumer } from '../src/consumer/analytics.consumer';
 import type { QualityJobDefinition } from '../src/definition/analytics-file.schema';
 import { QualityService } from '../src/quality/quality.service';
 import { SIGNATURE_HEADER, verifySignature } from '../src/quality/webhook-signature';
@@ -182,6 +183,24 @@ describe('quality checks', () => {
       },
       (item) => item?.problems.some((problem) => problem.rule === 'rejecting') === true,
     );
+    expect(view!.problems.find((problem) => problem.rule === 'rejecting')!.detail).toContain('12 of 22 messages');
+  });
+
+  it('ignores a redelivered batch', async () => {
+    const topic = topicName(TENANT, TopicKind.REJECTED);
+    const again = Array.from({ length: 12 }, (_, index) => ({
+      topic,
+      partition: 0,
+      offset: String(index),
+      key: 'sensor-1',
+      timestampMs: nowMs,
+      headers: {},
+      value: encodeRejection(createRejection({ id: `rejection-${index}`, raw: createRawMessage({ tenant: TENANT, deviceId: 'sensor-1', id: `raw-bad-${index}`, receivedAtMs: nowMs }), reasonCode: 'OUT_OF_RANGE', rejectedAtMs: nowMs, entryIndex: -1 })),
+    }));
+    await sut.app.get(AnalyticsConsumer, { strict: false }).handleBatch(again);
+    await runQuality(sut, nowMs + MINUTE_MS);
+
+    const view = sut.app.get(QualityService, { strict: false }).list(TENANT).find((item) => item.deviceId === 'sensor-1');
     expect(view!.problems.find((problem) => problem.rule === 'rejecting')!.detail).toContain('12 of 22 messages');
   });
 

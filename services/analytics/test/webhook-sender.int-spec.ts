@@ -15,7 +15,7 @@ interface Received {
   body: string;
 }
 
-/** A webhook receiver on 127.0.0.1 that answers with the next status of `statuses` (the last one repeats). */
+/** Starts a webhook receiver on 127.0.0.1 that responds with the next status of `statuses` (the last one repeats). */
 async function startReceiver(statuses: number[]): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((request, response) => {

@@ -86,7 +86,11 @@ describeWithKeycloak('admin console login with Keycloak', () => {
 
   /** Runs the authorization code flow with PKCE through Keycloak's login form. */
   async function loginAs(user: { username: string; password: string }) {
+    // A Keycloak session from an earlier login would skip the form, so each login starts without cookies.
+    await context.clearCookies();
     await page.goto(`http://127.0.0.1:${CONSOLE_PORT}/admin.html`);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
     await page.locator('#oidc-login').click();
     await page.locator('#username').waitFor({ timeout: WAIT_TIMEOUT_MS });
     expect(new URL(page.url()).searchParams.get('code_challenge_method')).toBe('S256');

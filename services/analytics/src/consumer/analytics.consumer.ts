@@ -14,14 +14,16 @@ const CONSUMED_TOPICS = /^stadtdaten\.([a-z][a-z0-9-]{1,62})\.(observations|reje
 
 /**
  * Consumes every tenant's observations and rejected topics in the consumer group "analytics"
- * and hands each batch to the rollups and the quality checks; the batch's offsets are committed
+ * and hands each batch to the rollups and the quality checks. The batch's offsets are committed
  * after both accepted it. Derived and personal observations are not consumed, so no job reads
- * its own output and no job sees personal data.
+ * its own output and no job receives personal data.
  */
 @Injectable()
 export class AnalyticsConsumer {
   private subscription?: Subscription;
   private lagTimer?: NodeJS.Timeout;
+  /** Highest offset per topic partition that the quality checks have seen. */
+  private readonly qualityOffsets = new Map<string, bigint>();
   private readonly log: Logger;
 
   constructor(
@@ -61,16 +63,29 @@ export class AnalyticsConsumer {
     }
     const stopTimer = this.metrics.batchSeconds.startTimer({ service: 'analytics' });
     const kind = CONSUMED_TOPICS.exec(records[0].topic)?.[2];
+    const fresh = this.unseenByQuality(records);
     if (kind === 'rejected') {
-      this.quality.observeRejections(decodeAll(records, decodeRejection, this.log) as Rejection[]);
+      this.quality.observeRejections(decodeAll(fresh, decodeRejection, this.log) as Rejection[]);
     } else {
-      const observations = decodeAll(records, decodeObservation, this.log) as Observation[];
-      await this.rollups.observe(observations);
-      this.quality.observeObservations(observations);
+      this.quality.observeObservations(decodeAll(fresh, decodeObservation, this.log) as Observation[]);
+      await this.rollups.observe(decodeAll(records, decodeObservation, this.log) as Observation[]);
     }
     this.metrics.messagesIn.inc({ service: 'analytics', source: kind ?? 'unknown' }, records.length);
     this.metrics.batchSize.observe({ service: 'analytics' }, records.length);
     stopTimer();
+  }
+
+  /**
+   * Drops records that the quality checks saw before, because the event log delivers a batch
+   * again when the rollups refuse it. The rollups need no such filter: they key readings by id.
+   */
+  private unseenByQuality(records: ConsumedRecord[]): ConsumedRecord[] {
+    const key = `${records[0].topic}\u0000${records[0].partition}`;
+    const seen = this.qualityOffsets.get(key);
+    const fresh = seen === undefined ? records : records.filter((record) => BigInt(record.offset) > seen);
+    this.qualityOffsets.set(key, BigInt(records[records.length - 1].offset));
+
+    return fresh;
   }
 
   async lag(): Promise<number> {

@@ -19,10 +19,11 @@ describe('loadAnalyticsDefinition', () => {
 
   it('fills parameter defaults', () => {
     const [job] = parseAnalyticsDefinition({ jobs: [{ name: 'forecast', kind: 'parking-forecast' }] }, 'test').jobs;
+    const horizons = job.kind === 'parking-forecast' ? job.parameters.horizons : [];
 
     expect(job.trigger).toEqual({ every: 900_000 });
     expect(job.inputs.observedProperties).toEqual(['free_parking_spaces']);
-    expect(job.kind === 'parking-forecast' && job.parameters.horizons).toContain(86_400_000);
+    expect(horizons).toContain(86_400_000);
   });
 
   it('reads a webhook secret file', () => {

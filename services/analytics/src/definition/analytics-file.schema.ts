@@ -26,7 +26,7 @@ const timeZone = z.string().refine(
   { message: 'unknown time zone; use an IANA zone name such as Europe/Berlin' },
 );
 
-/** Which datastreams a job reads: tenant and datastream id patterns (`*` is a wildcard) and observed properties. */
+/** Builds the schema of a job's inputs: tenant and datastream id patterns (`*` is a wildcard) and observed properties. */
 function inputsSchema(defaultProperties?: string[]) {
   return z
     .object({

@@ -8,7 +8,7 @@ import { SourceDirectory } from './source-directory.service';
 /**
  * Registers derived devices through catalog documents. A plan is applied when its document
  * differs from the one applied last in this process, so an unchanged plan costs no registry
- * write; applying the same document twice changes nothing in the registry either.
+ * write. Applying the same document twice changes nothing in the registry either.
  */
 @Injectable()
 export class DerivedRegistrar {

@@ -66,7 +66,7 @@ export class SourceDirectory {
   }
 
   /**
-   * Returns a datastream; an id missing from the cached list reloads the tenant (at most once
+   * Returns a datastream. An id missing from the cached list reloads the tenant (at most once
    * per second), so that a datastream created a moment ago is found.
    */
   async datastream(tenant: string, id: string): Promise<DatastreamDto | undefined> {

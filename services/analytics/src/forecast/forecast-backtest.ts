@@ -120,25 +120,26 @@ function toScore(horizon: string, totals: Totals): HorizonScore {
   };
 }
 
-/** Formats the scores as a Markdown table (English headers). */
-export function backtestTable(scores: HorizonScore[], coverage: number): string {
-  const header = [
-    '| horizon | forecasts | MAE model | MAE last value | MAE seasonal naive | MAPE model | MAPE last value | MAPE seasonal naive | interval coverage (nominal ' + `${Math.round(coverage * 100)} %) |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  const rows = scores.map((score) =>
-    [
-      score.horizon,
-      String(score.samples),
-      score.model.mae.toFixed(2),
-      score.lastValue.mae.toFixed(2),
-      score.seasonalNaive.mae.toFixed(2),
-      `${score.model.mape.toFixed(2)} %`,
-      `${score.lastValue.mape.toFixed(2)} %`,
-      `${score.seasonalNaive.mape.toFixed(2)} %`,
-      `${(100 * score.coverage).toFixed(1)} %`,
-    ].join(' | '),
-  );
+const HEADERS = {
+  en: ['horizon', 'forecasts', 'MAE model', 'MAE last value', 'MAE seasonal naive', 'MAPE model', 'MAPE last value', 'MAPE seasonal naive', 'interval coverage (nominal {coverage} %)'],
+  de: ['Horizont', 'Prognosen', 'MAE Modell', 'MAE letzter Wert', 'MAE saisonal naiv', 'MAPE Modell', 'MAPE letzter Wert', 'MAPE saisonal naiv', 'Intervall-Abdeckung (Soll {coverage} %)'],
+};
 
-  return [...header, ...rows.map((row) => `| ${row} |`)].join('\n');
+/** Formats the scores as a Markdown table, with English or German headers and number format. */
+export function backtestTable(scores: HorizonScore[], coverage: number, language: 'en' | 'de' = 'en'): string {
+  const number = (value: number, digits: number) => (language === 'de' ? value.toFixed(digits).replace('.', ',') : value.toFixed(digits));
+  const headers = HEADERS[language].map((header) => header.replace('{coverage}', String(Math.round(coverage * 100))));
+  const rows = scores.map((score) => [
+    score.horizon,
+    String(score.samples),
+    number(score.model.mae, 2),
+    number(score.lastValue.mae, 2),
+    number(score.seasonalNaive.mae, 2),
+    `${number(score.model.mape, 2)} %`,
+    `${number(score.lastValue.mape, 2)} %`,
+    `${number(score.seasonalNaive.mape, 2)} %`,
+    `${number(100 * score.coverage, 1)} %`,
+  ]);
+
+  return [`| ${headers.join(' | ')} |`, `|---|${'---:|'.repeat(headers.length - 1)}`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }

@@ -46,9 +46,17 @@ export class ParkingForecastJob implements JobRunner {
     const filter = new InputFilter(job.inputs);
     const sources = await this.directory.sources(tenant);
     const facilities = (await this.directory.sourceDatastreams(tenant)).filter((datastream) => isFacility(datastream, filter));
-    const originMs = Math.floor(nowMs / SLOT_MS) * SLOT_MS;
+    // The origin is the next slot boundary, whose grid value is the newest reading known now.
+    const originMs = Math.ceil(nowMs / SLOT_MS) * SLOT_MS;
     const counts = { facilities: facilities.length, forecasts: 0, fallbacks: 0 };
     const calendars = new Map<number, SlotCalendar>();
+
+    const current = new Set(facilities.map((facility) => `${job.name}\u0000${tenant}\u0000${facility.id}`));
+    for (const key of this.fitted.keys()) {
+      if (key.startsWith(`${job.name}\u0000${tenant}\u0000`) && !current.has(key)) {
+        this.fitted.delete(key);
+      }
+    }
 
     for (const facility of facilities) {
       try {
@@ -124,7 +132,7 @@ export class ParkingForecastJob implements JobRunner {
 
       return parts
         .filter(([suffix, value]) => value !== undefined && streams.has(suffix))
-        .map(([suffix, value]) => ({ stream: streams.get(suffix)!, phenomenonTimeMs, resultTimeMs: originMs, result: Math.round(value! * 10) / 10, qualityFlags: flags }));
+        .map(([suffix, value]) => ({ stream: streams.get(suffix)!, phenomenonTimeMs, resultTimeMs: nowMs, result: Math.round(value! * 10) / 10, qualityFlags: flags }));
     });
   }
 

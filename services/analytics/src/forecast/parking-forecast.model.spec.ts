@@ -5,7 +5,7 @@ import { SLOTS_PER_DAY, SlotCalendar } from './slot-calendar';
 const START_MS = Date.parse('2026-01-05T00:00:00Z');
 const OPTIONS = { trainingDays: 28, halfLifeDays: 7, coverage: 0.8 };
 
-/** A facility whose free spaces repeat every day: 100 at night, 300 at midday. */
+/** Builds a facility whose free spaces repeat every day: 100 at night, 300 at midday. */
 function makeSeries(days: number, future = SLOTS_PER_DAY): ParkingSeries {
   const slots = days * SLOTS_PER_DAY + future;
   const grid = new Float64Array(slots).fill(Number.NaN);

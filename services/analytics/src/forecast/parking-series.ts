@@ -55,12 +55,12 @@ export class ParkingSeries {
     return profile;
   }
 
-  /** The value at the same local time one calendar day before the slot. */
+  /** Returns the value at the same local time one calendar day before the slot. */
   yesterday(index: number): number {
     return this.value(this.calendar.indexAt(this.calendar.dayOf(index) - 1, this.calendar.slotOf(index)));
   }
 
-  /** The value at the same local time seven days before the slot (the seasonal-naive baseline). */
+  /** Returns the value at the same local time seven days before the slot (the seasonal-naive baseline). */
   weekBefore(index: number): number {
     return this.value(this.calendar.indexAt(this.calendar.dayOf(index) - 7, this.calendar.slotOf(index)));
   }

@@ -11,9 +11,9 @@ const SUNDAY_CLASS = 7;
 
 /**
  * The local calendar of a grid of 15-minute slots from `startMs`: each slot's local day and
- * time of day in the time zone, and each day's class (Monday 1 … Sunday 7, public holidays 7),
- * so that seasonal lags follow local time across summer-time changes and treat a holiday like
- * a Sunday.
+ * time of day in the time zone, and each day's class (Monday 1 … Sunday 7, public holidays 7).
+ * Seasonal lags read it, so they follow local time across summer-time changes and treat a
+ * holiday like a Sunday.
  */
 export class SlotCalendar {
   private readonly localDay: Int32Array;
@@ -66,12 +66,12 @@ export class SlotCalendar {
     return this.indexByDaySlot.get(day * 128 + slot) ?? -1;
   }
 
-  /** The `count` most recent days before `day` with the same class, looking back at most `maxDaysBack` days. */
+  /** Returns the `count` most recent days before `day` with the same class, looking back at most `maxDaysBack` days. */
   sameClassDays(day: number, count: number, maxDaysBack: number): number[] {
-    const wanted = this.classOf(day);
+    const dayClass = this.classOf(day);
     const found: number[] = [];
     for (let back = 1; back <= maxDaysBack && found.length < count; back += 1) {
-      if (this.classOf(day - back) === wanted) {
+      if (this.classOf(day - back) === dayClass) {
         found.push(day - back);
       }
     }

@@ -5,10 +5,9 @@ export interface TimedValue {
 }
 
 /**
- * Samples readings onto a grid of `slots` slots of `stepMs` from `startMs`: a slot's value is
- * the last reading before the slot's start, that is what was known at that time,
- * forward-filled for at most `maxFillMs`; NaN where there is none. Readings must be sorted by
- * time.
+ * Samples readings onto a grid of `slots` slots of `stepMs` from `startMs`. A slot's value is
+ * the last reading before the slot's start, which is what was known at that time. It is carried
+ * forward for at most `maxFillMs`, and NaN where there is none. Readings must be sorted by time.
  */
 export function toGrid(readings: readonly TimedValue[], startMs: number, slots: number, stepMs: number, maxFillMs: number): Float64Array {
   const grid = new Float64Array(slots).fill(Number.NaN);

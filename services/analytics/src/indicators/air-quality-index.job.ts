@@ -90,7 +90,7 @@ export class AirQualityIndexJob implements JobRunner {
       fields: FIELDS,
       observedProperties: PROPERTIES,
       deviceId: derivedDeviceId('aqi', thingId),
-      deviceName: `Luftqualitätsindex ${thingId}`,
+      deviceName: `Luftqualitätsindex ${(await this.directory.sources(tenant)).things.get(thingId)?.name ?? thingId}`,
       thing: thingId,
       classification: combinedClassification(sources.map((source) => source.classification)),
       storageProfile: strictestProfile(sources.map((source) => source.storageProfile)),

@@ -116,7 +116,10 @@ export class BikeCountJob implements JobRunner {
     return days;
   }
 
-  /** Sum over one local day from hourly sums; undefined without readings. Complete when it holds minCoverage of the expected readings. */
+  /**
+   * Sums one local day from hourly sums; undefined without readings. The day is complete when it
+   * contains minCoverage of the expected readings.
+   */
   private async dayTotal(job: BikeCountJobDefinition, counter: DatastreamDto, day: DateTime): Promise<DayTotal | undefined> {
     const fromMs = day.toMillis();
     const toMs = day.plus({ days: 1 }).toMillis();

@@ -1,6 +1,6 @@
 import type { DatastreamDto, ThingDto } from '@stadtdaten/registry';
 
-/** The shortest retention of the sources; undefined (keep until deleted) when none has one. */
+/** Returns the shortest retention of the sources, or undefined (keep until deleted) when none has one. */
 export function shortestRetention(sources: readonly DatastreamDto[]): number | undefined {
   const days = sources.map((source) => source.retentionDays).filter((value): value is number => value !== null);
 

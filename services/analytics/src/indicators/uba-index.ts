@@ -41,8 +41,8 @@ export function pollutantClass(scheme: UbaScheme, pollutant: Pollutant, concentr
 }
 
 /**
- * Index of a station from the concentrations it has (at least one); the pollutant with the
- * worst class decides, and of equal classes the first in POLLUTANTS order.
+ * Computes the index of a station from the concentrations it has (at least one). The pollutant
+ * with the worst class decides, and of equal classes the first in POLLUTANTS order.
  */
 export function airQualityIndex(scheme: UbaScheme, concentrations: Partial<Record<Pollutant, number>>): { index: number; pollutant: Pollutant } | undefined {
   let worst: { index: number; pollutant: Pollutant } | undefined;

@@ -14,7 +14,7 @@ export interface JobError {
   message: string;
 }
 
-/** What one job did for one tenant. */
+/** Runs, errors and lag of one job for one tenant. */
 export interface JobTenantStatus {
   tenant: string;
   lastRunAt?: string;
@@ -124,7 +124,7 @@ export class JobTracker {
     this.consumerLag = records;
   }
 
-  /** Every job with the status of each tenant it ran for; `tenant` limits the tenants shown. */
+  /** Lists every job with the status of each tenant it ran for; `tenant` limits the tenants shown. */
   list(tenant?: string): JobStatus[] {
     return [...this.jobs.values()].map((entry) => {
       const consumes = entry.definition.kind === 'rollup' || entry.definition.kind === 'quality';
@@ -145,7 +145,7 @@ export class JobTracker {
     });
   }
 
-  /** How far a scheduled job is behind its schedule: the time since the last success beyond one interval. */
+  /** Returns how far a scheduled job is behind its schedule: the time since the last success beyond one interval. */
   private scheduleLag(status: JobTenantStatus, everyMs: number): number | undefined {
     if (status.lastSuccessAt === undefined) {
       return undefined;

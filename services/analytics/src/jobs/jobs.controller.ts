@@ -3,7 +3,7 @@ import { CurrentPrincipal, Roles, requireTenant } from '@stadtdaten/auth';
 import type { Principal } from '@stadtdaten/contracts';
 import { JobTracker } from './job-tracker.service';
 
-/** Status of the analytics jobs: a tenant admin sees their tenant, a platform admin every tenant. */
+/** Status of the analytics jobs: a tenant admin gets their tenant, a platform admin every tenant. */
 @Controller('api/v1/jobs')
 export class JobsController {
   constructor(private readonly tracker: JobTracker) {}

@@ -10,8 +10,8 @@ export interface QualityReading {
 }
 
 /**
- * What the quality checks remember of one datastream, in the order readings arrived: the last
- * HISTORY_CAPACITY readings and the current run of equal values (which may be much longer).
+ * Reading history of one datastream for the quality checks, in the order readings arrived: the
+ * last HISTORY_CAPACITY readings and the current run of equal values (which may be much longer).
  */
 export class DatastreamHistory {
   private readonly readings: QualityReading[] = [];
@@ -29,7 +29,7 @@ export class DatastreamHistory {
     this.extendFlatRun(reading);
   }
 
-  /** The kept readings, oldest first. */
+  /** Returns the kept readings, oldest first. */
   recent(): readonly QualityReading[] {
     return this.readings;
   }

@@ -3,7 +3,7 @@ import type { QualityProblem, QualityStatus } from './quality-rules';
 
 const MINUTE_MS = 60_000;
 
-/** Longest window over which message counts are kept, in milliseconds. */
+/** Maximum window over which message counts are kept, in milliseconds. */
 const MAX_COUNT_WINDOW_MS = 86_400_000;
 
 /** Status of one datastream as the quality view shows it. */
@@ -13,7 +13,7 @@ export interface DatastreamQuality {
   lastReceivedAt?: string;
 }
 
-/** What the quality checks know of one device. */
+/** Quality state of one device: reading histories, message counts and the last status. */
 export class DeviceQuality {
   readonly datastreams = new Map<string, DatastreamHistory>();
   /** Accepted and rejected messages per minute (by receive time). */

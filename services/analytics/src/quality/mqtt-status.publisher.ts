@@ -4,7 +4,7 @@ import type { MqttIngress } from '@stadtdaten/mqtt';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { MqttClientOptions } from '../analytics-settings';
 
-/** Where quality status messages go: the process's MQTT edge, an own client, or nowhere. */
+/** Route of quality status messages: the process's MQTT edge, an own client, or none. */
 export type MqttRoute = 'edge' | 'client' | 'none';
 
 /** Every how many dropped messages a warning is logged again. */

@@ -2,7 +2,7 @@ import type { QualityJobDefinition } from '../definition/analytics-file.schema';
 import { IdPattern } from '../definition/id-pattern';
 import { DEFAULT_QUALITY_RULES, type QualityRuleMatch, type QualityRules, applyRuleFields } from '../definition/quality-rules.schema';
 
-/** What an override can match on. Device-level rules have no datastream and no observed property. */
+/** Subject that an override matches on. Device-level rules have no datastream and no observed property. */
 export interface RuleSubject {
   tenant: string;
   deviceTypeId: string;

@@ -58,7 +58,7 @@ export function rejectionProblem(accepted: number, rejected: number, rules: Qual
   };
 }
 
-/** The most severe rule among the problems, `ok` without problems. */
+/** Returns the most severe rule among the problems, or `ok` without problems. */
 export function statusOf(problems: QualityProblem[]): QualityStatus {
   const rules = new Set(problems.map((problem) => problem.rule));
 

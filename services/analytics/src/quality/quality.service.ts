@@ -24,7 +24,7 @@ export interface DeviceQualityView {
 
 /**
  * Data-quality checks per device and datastream. The consumer feeds every validated reading and
- * every rejection; each run of the quality job (every minute by default) checks the devices of
+ * every rejection. Each run of the quality job (every minute by default) checks the devices of
  * a tenant against their rules and publishes each status change. Readings of a datastream that
  * sent nothing since the start are seeded from the store's latest observation, so a device that
  * fell silent before a restart is still found stale.
@@ -96,12 +96,17 @@ export class QualityService implements JobRunner {
       }
     }
 
+    const byDevice = new Map<string, DatastreamDto[]>();
+    for (const datastream of sources.datastreams.values()) {
+      if (!datastream.retired && datastream.classification !== 'personal' && this.filter!.accepts(datastream)) {
+        byDevice.set(datastream.deviceId, [...(byDevice.get(datastream.deviceId) ?? []), datastream]);
+      }
+    }
+
     let problems = 0;
     let changes = 0;
     for (const device of monitored) {
-      const datastreams = [...sources.datastreams.values()].filter(
-        (datastream) => datastream.deviceId === device.id && !datastream.retired && datastream.classification !== 'personal' && this.filter!.accepts(datastream),
-      );
+      const datastreams = byDevice.get(device.id) ?? [];
       const state = this.deviceFor(tenant, device.id, true)!;
       await this.seed(state, datastreams);
       changes += (await this.evaluate(state, device, datastreams, nowMs)) ? 1 : 0;
@@ -111,7 +116,7 @@ export class QualityService implements JobRunner {
     return { devices: monitored.length, problems, changes };
   }
 
-  /** The devices of a tenant (or of every tenant) with their current status. */
+  /** Lists the devices of a tenant (or of every tenant) with their current status. */
   list(tenant?: string): DeviceQualityView[] {
     return [...this.devices.values()]
       .filter((device) => device.evaluated && (tenant === undefined || device.tenant === tenant))

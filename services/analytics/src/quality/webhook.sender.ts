@@ -31,11 +31,12 @@ const DROP_LOG_EVERY = 100;
 /**
  * Sends events to one webhook as JSON POSTs, one at a time and in order, each signed with
  * HMAC-SHA-256 (header `X-Stadtdaten-Signature`). A network error, a timeout, 408, 425, 429 or
- * a 5xx answer is retried after retryBase × 2^(attempt−1) (capped at retryMax, half of it
- * random), up to maxAttempts; any other answer outside 2xx ends the delivery at once. The
- * queue keeps at most maxQueue deliveries and drops the oldest beyond that.
+ * a 5xx response is retried after retryBase × 2^(attempt−1), capped at retryMax and half of it
+ * random, up to maxAttempts. Any other status outside 2xx ends the delivery at once. The queue
+ * keeps at most maxQueue deliveries and drops the oldest waiting one beyond that.
  */
 export class WebhookSender {
+  // NOTE: the queue lives in memory, so deliveries still waiting at a restart are lost; MQTT's retained status covers the current state.
   private readonly queue: Delivery[] = [];
   private readonly tenants: IdPattern;
   private worker?: Promise<void>;

@@ -13,7 +13,7 @@ export type RollupStat = (typeof ROLLUP_STATS)[number];
 /** Shortest range for which selectRollup picks a rollup: below it the raw aggregate is cheap. */
 export const ROLLUP_MIN_RANGE_MS = 2 * 86_400_000;
 
-/** A rollup level is used only when the range holds at least this many of its buckets, so the raw edges stay small. */
+/** A rollup level is used only when the range contains at least this many of its buckets, so the raw edges stay small. */
 export const ROLLUP_MIN_BUCKETS = 24;
 
 /** A rollup bucket must replace at least this many raw readings to pay for reading two rollup datastreams. */
@@ -38,11 +38,11 @@ export function rollupDatastreamId(sourceDatastreamId: string, stat: RollupStat,
 
 /**
  * Picks the rollup level that serves an aggregate over `rangeMs` in buckets of `intervalMs`:
- * the coarsest level that divides the interval, of which the range holds at least
+ * the coarsest level that divides the interval, of which the range contains at least
  * ROLLUP_MIN_BUCKETS buckets. Returns undefined (read the raw observations) for ranges shorter
  * than ROLLUP_MIN_RANGE_MS. The 1-minute level is chosen only when `rawIntervalMs`, the typical
- * gap between raw readings, shows at least four readings per minute; without it, raw data is
- * assumed to come about once a minute and that level would save nothing.
+ * gap between raw readings, shows at least four readings per minute. Without it, raw data is
+ * assumed to come about once a minute, and then that level would save nothing.
  */
 export function selectRollup(rangeMs: number, intervalMs: number, rawIntervalMs?: number): RollupLevel | undefined {
   if (!(rangeMs >= ROLLUP_MIN_RANGE_MS) || !Number.isInteger(intervalMs) || intervalMs <= 0) {

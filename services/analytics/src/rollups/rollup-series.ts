@@ -1,4 +1,4 @@
-import type { Observation } from '@stadtdaten/contracts';
+import type { Observation, StoredObservation } from '@stadtdaten/contracts';
 import type { TimeSeriesStore } from '@stadtdaten/timeseries';
 import type { DerivedStream } from '../derived/derived-catalog';
 import type { DerivedValue } from '../derived/derived-writer.service';
@@ -60,7 +60,7 @@ export function isDirty(state: SeriesState): boolean {
   return state.dirtyMinutes.size > 0 || state.dirtyHours.size > 0 || state.dirtyDays.size > 0;
 }
 
-/** An ended bucket is due at once; an open one at most every `refreshMs`. */
+/** Tests whether a bucket is due: an ended bucket at once, an open one at most every `refreshMs`. */
 export function isDue(state: SeriesState, start: number, levelMs: number, refreshMs: number, nowMs: number): boolean {
   if (start + levelMs <= nowMs) {
     return true;
@@ -68,6 +68,35 @@ export function isDue(state: SeriesState, start: number, levelMs: number, refres
   const computedAtMs = state.computedAtMs.get(start);
 
   return computedAtMs === undefined || nowMs - computedAtMs >= refreshMs;
+}
+
+/**
+ * Drops the pending readings of the hour that the store shows (same id, same or newer receive
+ * time), and those waiting longer than `maxWaitMs`, which come back as `expired`. `ready` is
+ * false while a younger one is still missing from the store.
+ */
+export function settlePending(state: SeriesState, rows: StoredObservation[], hourStart: number, nowMs: number, maxWaitMs: number) {
+  const stored = new Map(rows.map((row) => [row.id, row.receivedAtMs]));
+  const expired: string[] = [];
+  let settled = 0;
+  let ready = true;
+  for (const [id, reading] of state.pending) {
+    if (bucketStart(reading.timeMs, HOUR_MS) !== hourStart) {
+      continue;
+    }
+    const storedAtMs = stored.get(id);
+    if (storedAtMs !== undefined && storedAtMs >= reading.receivedAtMs) {
+      state.pending.delete(id);
+      settled += 1;
+    } else if (nowMs - reading.seenAtMs > maxWaitMs) {
+      state.pending.delete(id);
+      expired.push(id);
+    } else {
+      ready = false;
+    }
+  }
+
+  return { ready, settled, expired };
 }
 
 /** Stats of one UTC day from the store's aggregates, so a day of dense readings is never read row by row. */
@@ -84,7 +113,7 @@ export async function dayStats(store: TimeSeriesStore, state: SeriesState, daySt
   return { count: total, sum: sum[0]?.value ?? 0, min: min[0]?.value ?? 0, max: max[0]?.value ?? 0 };
 }
 
-/** The five stats of a bucket as values of its rollup datastreams; an open bucket is flagged `incomplete`. */
+/** Turns the five stats of a bucket into values of its rollup datastreams. An open bucket gets the flag `incomplete`. */
 export function valuesOf(streams: Map<string, DerivedStream>, level: RollupLevel, start: number, stats: BucketStats, nowMs: number): DerivedValue[] {
   const open = start + ROLLUP_LEVEL_MS[level] > nowMs;
   const values: DerivedValue[] = [];

@@ -5,15 +5,15 @@ import type { DatastreamDto } from '@stadtdaten/registry';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 import type { RollupJobDefinition } from '../definition/analytics-file.schema';
 import { InputFilter } from '../definition/job-inputs';
-import { type DerivedStream, buildPerSourcePlan } from '../derived/derived-catalog';
+import { type DerivedPlan, type DerivedStream, buildPerSourcePlan } from '../derived/derived-catalog';
 import { isDerivedType } from '../derived/derived-ids';
 import { DerivedRegistrar } from '../derived/derived-registrar.service';
 import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.service';
-import { SourceDirectory } from '../derived/source-directory.service';
+import { SourceDirectory, type TenantSources } from '../derived/source-directory.service';
 import { JobTracker } from '../jobs/job-tracker.service';
 import { ROLLUP_LEVEL_MS, type RollupLevel } from './rollup-levels';
 import { rollupKind } from './rollup.kind';
-import { type SeriesState, createSeries, dayStats, isDirty, isDue, markReading, valuesOf } from './rollup-series';
+import { type SeriesState, createSeries, dayStats, isDirty, isDue, markReading, settlePending, valuesOf } from './rollup-series';
 import { bucketStart, statsOf } from './rollup-stats';
 
 const MINUTE_MS = ROLLUP_LEVEL_MS['1m'];
@@ -22,12 +22,12 @@ const DAY_MS = ROLLUP_LEVEL_MS['1d'];
 
 /**
  * Rollups of numeric datastreams (mean, min, max, sum, count per minute, hour and day).
- * Consumed readings mark their buckets dirty; every flushEvery the dirty buckets are computed
- * again from the time-series store, so late and corrected readings give correct buckets. A
- * bucket is computed only once the store shows every consumed reading of it (the storage
- * writer consumes the same topic on its own), or after maxPendingWait, when a reading the store
- * still lacks is left out and counted as an error. Outputs carry deterministic ids, so each
- * recomputation replaces the stored value.
+ * Consumed readings mark their buckets dirty. Every flushEvery the dirty buckets are computed
+ * again from the time-series store, so late and corrected readings give correct buckets. The
+ * storage writer consumes the same topic on its own, so a bucket is computed only once the
+ * store shows every consumed reading of it. After maxPendingWait a reading the store still lacks
+ * is left out and counted as an error. Outputs carry deterministic ids, so each recomputation
+ * replaces the stored value.
  */
 @Injectable()
 export class RollupService {
@@ -36,6 +36,8 @@ export class RollupService {
   private readonly series = new Map<string, SeriesState>();
   private pendingCount = 0;
   private flushing?: Promise<void>;
+  /** Plans per source device, kept as long as the directory serves the same registry snapshot. */
+  private readonly plans = new WeakMap<TenantSources, Map<string, DerivedPlan | undefined>>();
   private readonly log: Logger;
 
   constructor(
@@ -204,8 +206,8 @@ export class RollupService {
   }
 
   /**
-   * Reads one hour from the store and returns the values of its dirty minutes and, when due, of
-   * the hour; undefined while the store lacks a consumed reading of the hour.
+   * Reads one hour from the store and returns the values of its dirty minutes, and of the hour
+   * when that is due. Returns undefined while the store lacks a consumed reading of the hour.
    */
   private async computeHour(
     definition: RollupJobDefinition,
@@ -216,7 +218,7 @@ export class RollupService {
     nowMs: number,
   ): Promise<DerivedValue[] | undefined> {
     const rows = await this.store.query({ tenant: state.tenant, datastreamId: state.datastreamId, fromMs: hourStart, toMs: hourStart + HOUR_MS });
-    if (!this.settlePending(definition, state, rows, hourStart, nowMs)) {
+    if (!this.settle(definition, state, rows, hourStart, nowMs)) {
       return undefined;
     }
 
@@ -242,43 +244,17 @@ export class RollupService {
     return values;
   }
 
-  /**
-   * Drops the pending readings of the hour that the store shows (same id, same or newer receive
-   * time). Returns false while one is missing and younger than maxPendingWait; an older one is
-   * dropped as an error.
-   */
-  private settlePending(definition: RollupJobDefinition, state: SeriesState, rows: StoredObservation[], hourStart: number, nowMs: number): boolean {
-    const stored = new Map(rows.map((row) => [row.id, row.receivedAtMs]));
-    let ready = true;
-    for (const [id, reading] of state.pending) {
-      if (bucketStart(reading.timeMs, HOUR_MS) !== hourStart) {
-        continue;
-      }
-      const storedAtMs = stored.get(id);
-      if (storedAtMs !== undefined && storedAtMs >= reading.receivedAtMs) {
-        this.dropPending(state, id);
-      } else if (nowMs - reading.seenAtMs > definition.parameters.maxPendingWait) {
-        this.dropPending(state, id);
-        this.tracker.recordError(
-          definition.name,
-          state.tenant,
-          new AppError(
-            ErrorCode.UNAVAILABLE,
-            `observation ${id} of datastream ${state.datastreamId} was not in the time-series store after ${definition.parameters.maxPendingWait} ms; its rollups were computed without it`,
-          ),
-        );
-      } else {
-        ready = false;
-      }
+  /** Settles the pending readings of the hour; returns false while the store still lacks one. */
+  private settle(definition: RollupJobDefinition, state: SeriesState, rows: StoredObservation[], hourStart: number, nowMs: number): boolean {
+    const { ready, settled, expired } = settlePending(state, rows, hourStart, nowMs, definition.parameters.maxPendingWait);
+    this.pendingCount -= settled + expired.length;
+    for (const id of expired) {
+      const message = `observation ${id} of datastream ${state.datastreamId} was not in the time-series store after ${definition.parameters.maxPendingWait} ms; its rollups were computed without it`;
+      this.log.warn({ tenant: state.tenant, datastreamId: state.datastreamId, observationId: id }, 'reading left out of rollups');
+      this.tracker.recordError(definition.name, state.tenant, new AppError(ErrorCode.UNAVAILABLE, message));
     }
 
     return ready;
-  }
-
-  private dropPending(state: SeriesState, id: string): void {
-    if (state.pending.delete(id)) {
-      this.pendingCount -= 1;
-    }
   }
 
   /** Registers the rollup datastreams of the series' device; undefined when the datastream is no longer a source. */
@@ -288,8 +264,13 @@ export class RollupService {
       return undefined;
     }
     const sources = await this.directory.sources(state.tenant);
-    const device = sources.devices.get(datastream.deviceId)!;
-    const plan = buildPerSourcePlan(state.tenant, rollupKind(definition), device, sources, (source) => this.filter!.accepts(source));
+    const plans = this.plans.get(sources) ?? new Map<string, DerivedPlan | undefined>();
+    this.plans.set(sources, plans);
+    if (!plans.has(datastream.deviceId)) {
+      const device = sources.devices.get(datastream.deviceId)!;
+      plans.set(datastream.deviceId, buildPerSourcePlan(state.tenant, rollupKind(definition), device, sources, (source) => this.filter!.accepts(source)));
+    }
+    const plan = plans.get(datastream.deviceId);
     if (plan === undefined) {
       return undefined;
     }
