@@ -240,11 +240,10 @@ async function throughputWithoutSigning() {
   }
 }
 
-/** Sections that this script writes; every other section of BENCHMARKS.md comes from another script. */
-const OWN_SECTIONS = new Set(['## End-to-end ingest (embedded platform)', '## What signing costs', '## Where the time goes']);
-
 /** Returns the sections that other benchmark scripts wrote (production mode, portal, export, rollups), unchanged. */
 function productionSection() {
+  // Sections that this script writes; every other section of BENCHMARKS.md comes from another script.
+  const ownSections = new Set(['## End-to-end ingest (embedded platform)', '## What signing costs', '## Where the time goes']);
   let markdown = '';
   try {
     markdown = readFileSync(join(root, 'BENCHMARKS.md'), 'utf8');
@@ -255,7 +254,7 @@ function productionSection() {
   let keeping = false;
   for (const line of markdown.split('\n')) {
     if (line.startsWith('## ')) {
-      keeping = !OWN_SECTIONS.has(line.trim());
+      keeping = !ownSections.has(line.trim());
     } else if (line.startsWith('# ')) {
       keeping = false;
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock, type Observation } from '@stadtdaten/contracts';
 import {
   CANONICAL_SCHEMA_VERSION,
+  type CanonicalObservation,
   encodeCanonicalObservation,
   toCanonicalObservation,
 } from './canonical-observation.encoder';
@@ -22,6 +23,17 @@ export interface SignedBatchResult {
   proofs: InclusionProof[];
   /** Leaf hashes in batch order; a store that keeps them can rebuild every proof later. */
   leafHashes: Buffer[];
+  /** The signed fields of each observation, in batch order, as the leaf hashes cover them. */
+  canonical: CanonicalObservation[];
+}
+
+export interface SignOptions {
+  /**
+   * Whether to build the inclusion proof of every leaf now (default true). The validator passes
+   * false: it stores the leaf hashes, from which the proof endpoint rebuilds a proof on request,
+   * so building n paths per batch would only cost time. `proofs` is then empty.
+   */
+  proofs?: boolean;
 }
 
 /**
@@ -41,6 +53,7 @@ export class BatchSigner {
   async sign(
     observations: readonly Observation[],
     batchId: string = randomUUID(),
+    options: SignOptions = {},
   ): Promise<SignedBatchResult> {
     if (observations.length === 0) {
       throw new IntegrityError(
@@ -55,7 +68,8 @@ export class BatchSigner {
       );
     }
 
-    const leafHashes = observations.map((observation, index) => leafHashOf(observation, index));
+    const canonical = observations.map((observation, index) => canonicalOf(observation, index));
+    const leafHashes = canonical.map((fields) => hashLeaf(encodeCanonicalObservation(fields)));
     const tree = MerkleTree.fromLeafHashes(leafHashes);
     const key = await this.keys.activeKey();
     const statement: BatchStatement = {
@@ -68,20 +82,20 @@ export class BatchSigner {
     };
     const signature = await key.sign(encodeBatchStatement(statement, tree.root));
 
-    const proofs = observations.map((_, leafIndex) => ({
+    const proofs = options.proofs === false ? [] : observations.map((_, leafIndex) => ({
       batchId,
       leafIndex,
       treeSize: tree.size,
       path: tree.inclusionPath(leafIndex).map((hash) => hash.toString('base64url')),
     }));
 
-    return { batch: { ...statement, signature: Buffer.from(signature).toString('base64url') }, proofs, leafHashes };
+    return { batch: { ...statement, signature: Buffer.from(signature).toString('base64url') }, proofs, leafHashes, canonical };
   }
 }
 
-function leafHashOf(observation: Observation, index: number): Buffer {
+function canonicalOf(observation: Observation, index: number): CanonicalObservation {
   try {
-    return hashLeaf(encodeCanonicalObservation(toCanonicalObservation(observation)));
+    return toCanonicalObservation(observation);
   } catch (error) {
     if (error instanceof IntegrityError) {
       throw new IntegrityError(

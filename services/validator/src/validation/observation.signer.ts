@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Observation, TopicKind, topicName } from '@stadtdaten/contracts';
 import type { LogRecord } from '@stadtdaten/event-log';
-import { BatchSigner, type SignatureBatchEvent, signatureRef, toCanonicalObservation } from '@stadtdaten/integrity';
+import { BatchSigner, type SignatureBatchEvent, signatureRef } from '@stadtdaten/integrity';
 import { ValidatorSettings } from './validator-settings';
 
 /** Largest signed batch: keeps each signatures event well below Kafka's default 1 MB record limit. */
@@ -26,16 +26,16 @@ export class ObservationSigner {
     }
     for (let start = 0; start < observations.length; start += MAX_SIGNED_BATCH) {
       const chunk = observations.slice(start, start + MAX_SIGNED_BATCH);
-      const { batch, proofs, leafHashes } = await this.signer.sign(chunk);
-      chunk.forEach((observation, index) => {
-        observation.signatureRef = signatureRef(proofs[index]!);
+      const { batch, leafHashes, canonical } = await this.signer.sign(chunk, undefined, { proofs: false });
+      chunk.forEach((observation, leafIndex) => {
+        observation.signatureRef = signatureRef({ batchId: batch.batchId, leafIndex });
       });
       const event: SignatureBatchEvent = {
         version: 1,
         tenant,
         batch,
         leafHashes: leafHashes.map((hash) => hash.toString('base64url')),
-        leaves: chunk.map((observation) => ({ observationId: observation.id, observation: toCanonicalObservation(observation) })),
+        leaves: chunk.map((observation, index) => ({ observationId: observation.id, observation: canonical[index]! })),
       };
       records.push({ key: batch.batchId, value: Buffer.from(JSON.stringify(event)) });
     }
