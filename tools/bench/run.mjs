@@ -287,6 +287,12 @@ sends plain JSON readings at MQTT QoS 1 for 1,000 registered devices, one readin
 | publish to PUBACK at ${LATENCY_RATE.toLocaleString('en')} readings/s, p50 / p99 | ${r.latencyPubackP50Ms} ms / ${r.latencyPubackP99Ms} ms | |
 | peak resident memory of the platform process (VmHWM) | ${r.peakRssMiB} MiB | |
 
+
+Stored means written to the embedded time-series store, which is what the REST API reads, so
+a stored reading is queryable. The latency quantiles come from the platform's histogram
+\`stadtdaten_pipeline_latency_seconds\` (bucket bounds 5 ms to 30 s, interpolated within a bucket);
+PUBACK times are exact, measured by the publisher for every tenth message.
+
 ## What signing costs
 
 The validator signs every observation (a Merkle tree per batch of at most 1,000, its root signed
@@ -300,11 +306,7 @@ with Ed25519). The same throughput run on a second platform with \`STADTDATEN_SI
 Throughput with signing is ${(100 * (1 - r.throughputReadingsPerSecond / r.unsignedReadingsPerSecond)).toFixed(1)} % below the run without (aim: at most 10 %). Both runs
 share the two cores with the publisher, so differences of a few per cent are within the
 run-to-run spread.
-
-Stored means written to the embedded time-series store, which is what the REST API reads, so
-a stored reading is queryable. The latency quantiles come from the platform's histogram
-\`stadtdaten_pipeline_latency_seconds\` (bucket bounds 5 ms to 30 s, interpolated within a bucket);
-PUBACK times are exact, measured by the publisher for every tenth message.
+Where the signing time goes has not been profiled yet.
 
 ## Where the time goes
 
