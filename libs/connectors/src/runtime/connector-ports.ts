@@ -1,9 +1,9 @@
 import type { RejectionCode } from '@stadtdaten/contracts';
 import type { SourceFeature } from '../decoders/source-decoder.interface';
 
-/** Where a connector's output goes: the tenant's raw topic and its dead letter. */
+/** Destination of a connector's output: the tenant's raw topic and its dead letter. */
 export interface ConnectorSink {
-  /** Appends one raw message; resolves once the event log holds it. */
+  /** Appends one raw message and resolves once the event log has stored it. */
   publish(message: ConnectorMessage): Promise<void>;
   /** Sends a value that could not be used to the dead letter, with its reason. */
   reject(entry: ConnectorRejection): Promise<void>;
@@ -12,7 +12,7 @@ export interface ConnectorSink {
 export interface ConnectorMessage {
   tenant: string;
   deviceId: string;
-  /** `connector/<name>/<source>`: tells in the dead letter where a message came from. */
+  /** Topic `connector/<name>/<source>`, so that a dead-letter entry names the message's origin. */
   topic: string;
   clientId: string;
   format: 'senml';

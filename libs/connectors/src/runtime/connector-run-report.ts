@@ -1,4 +1,4 @@
-/** What one run of a connector did; the status endpoint shows the last one per connector. */
+/** Report of one connector run; the status endpoint shows the last one per connector. */
 export interface ConnectorRunReport {
   connector: string;
   tenant: string;

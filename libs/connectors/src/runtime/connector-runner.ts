@@ -27,7 +27,7 @@ const SENML_CONTENT_TYPE = 'application/senml+json';
 
 /**
  * Runs connectors: reads the source, decodes it, registers new features where the mapping
- * says so, writes the values as SenML raw messages, and sends everything it cannot use to
+ * allows it, writes the values as SenML raw messages, and sends everything it cannot use to
  * the dead letter. One run per connector at a time; the last validators (ETag,
  * Last-Modified) and the digest of the last body are kept per URL so that an unchanged
  * source is not decoded again.
@@ -258,8 +258,8 @@ export class ConnectorRunner {
   ): Promise<Set<string>> {
     const { mapping, tenant } = definition;
     const featureDevices = features.map((feature) => deviceIdFor(mapping, feature.key));
-    const wanted = [...new Set([...valueDevices, ...featureDevices])];
-    const existing = await this.directory.existingDevices(tenant, wanted);
+    const requested = [...new Set([...valueDevices, ...featureDevices])];
+    const existing = await this.directory.existingDevices(tenant, requested);
     if (!mapping.register) {
       return existing;
     }

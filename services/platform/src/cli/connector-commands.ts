@@ -92,7 +92,7 @@ async function runAndWait(name: string, options: ClientOptions, timeoutMs: numbe
 
 const tokens = new Map<string, Promise<string>>();
 
-/** A platform-admin token from the data folder's built-in issuer, made once per run of the CLI. */
+/** Issues a platform-admin token from the data folder's built-in issuer, once per run of the CLI. */
 function adminToken(dataDir: string): Promise<string> {
   const dir = resolve(dataDir);
   let token = tokens.get(dir);
@@ -120,7 +120,7 @@ async function call(options: ClientOptions, method: 'GET' | 'POST', path: string
     throw new AppError(ErrorCode.UNAVAILABLE, message('notAPlatform', options.url));
   }
   if (!response.ok) {
-    throw new AppError(ErrorCode.UNAVAILABLE, body.detail ?? `the platform at ${options.url} answered ${response.status}`);
+    throw new AppError(ErrorCode.UNAVAILABLE, body.detail ?? `the platform at ${options.url} returned status ${response.status}`);
   }
 
   return body;
