@@ -15,6 +15,8 @@ export interface ExpectedReading {
   unit: string;
   /** UTC epoch ms, or undefined where the reading takes the receive time. */
   timeMs?: number;
+  /** Values of earlier readings with the same datastream and time, which this one replaces. */
+  replaced?: unknown[];
 }
 
 export interface Expectation {
@@ -119,8 +121,10 @@ function sortReading(
     return;
   }
   const key = `${expected.datastreamId}@${reading.timeMs}`;
-  if (result.stored.has(key)) {
+  const earlier = result.stored.get(key);
+  if (earlier) {
     result.superseded++;
+    expected.replaced = [...(earlier.replaced ?? []), earlier.value];
   }
   result.stored.set(key, expected);
 }
