@@ -92,6 +92,31 @@ export class PostgresTenantKeyRepository extends TenantKeyRepository {
     await this.query(`UPDATE ${this.table} SET active = (id = $3) WHERE tenant = $1 AND purpose = $2`, [tenant, purpose, id]);
   }
 
+  async rewrapAll(rewrap: (key: WrappedTenantKey) => Buffer): Promise<number> {
+    await this.ready;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<KeyRow>(`SELECT * FROM ${this.table} FOR UPDATE`);
+      for (const key of rows.map(toKey)) {
+        await client.query(`UPDATE ${this.table} SET wrapped = $4 WHERE tenant = $1 AND purpose = $2 AND id = $3`, [
+          key.tenant,
+          key.purpose,
+          key.id,
+          rewrap(key),
+        ]);
+      }
+      await client.query('COMMIT');
+
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     await this.ready?.catch(() => undefined);
     await this.pool.end();

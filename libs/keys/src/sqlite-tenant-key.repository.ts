@@ -70,6 +70,19 @@ export class SqliteTenantKeyRepository extends TenantKeyRepository {
     })();
   }
 
+  async rewrapAll(rewrap: (key: WrappedTenantKey) => Buffer): Promise<number> {
+    const update = this.db.prepare('UPDATE tenant_keys SET wrapped = ? WHERE tenant = ? AND purpose = ? AND id = ?');
+
+    return this.db.transaction(() => {
+      const keys = (this.db.prepare('SELECT * FROM tenant_keys').all() as KeyRow[]).map(toKey);
+      for (const key of keys) {
+        update.run(rewrap(key), key.tenant, key.purpose, key.id);
+      }
+
+      return keys.length;
+    })();
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }

@@ -24,5 +24,10 @@ export abstract class TenantKeyRepository {
   abstract list(tenant?: string): Promise<WrappedTenantKey[]>;
   /** Makes `id` the active key of the tenant and purpose, and every other key of them inactive. */
   abstract activate(tenant: string, purpose: KeyPurpose, id: string): Promise<void>;
+  /**
+   * Replaces the wrapping of every stored key with `rewrap(key)`, all or none in one
+   * transaction; returns the number of keys. Used when the key-encryption key changes.
+   */
+  abstract rewrapAll(rewrap: (key: WrappedTenantKey) => Buffer): Promise<number>;
   abstract close(): Promise<void>;
 }

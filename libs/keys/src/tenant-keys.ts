@@ -25,7 +25,7 @@ export class TenantKeys {
 
   constructor(
     private readonly repository: TenantKeyRepository,
-    private readonly kek: KeyEncryptionKey,
+    private kek: KeyEncryptionKey,
     private readonly clock: Clock,
   ) {}
 
@@ -85,6 +85,23 @@ export class TenantKeys {
       }
     }
     throw new AppError(ErrorCode.CONFLICT, `could not rotate the ${purpose} key of tenant "${tenant}": other rotations kept taking the next id; try again`);
+  }
+
+  /**
+   * Wraps every stored key under `next` instead of the current key-encryption key, all keys in
+   * one transaction; a key the current one cannot unwrap stops it with nothing changed. Afterwards only `next`
+   * opens the store; this instance switches to it. Run it while no other process uses the store,
+   * since a process still holding the old key-encryption key would wrap its new keys under it.
+   */
+  async rewrap(next: KeyEncryptionKey): Promise<number> {
+    const count = await this.repository.rewrapAll((key) => {
+      const id = context(key.tenant, key.purpose, key.id);
+
+      return next.wrap(this.kek.unwrap(key.wrapped, id), id);
+    });
+    this.kek = next;
+
+    return count;
   }
 
   async describe(tenant?: string): Promise<TenantKeyInfo[]> {

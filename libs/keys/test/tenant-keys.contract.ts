@@ -67,6 +67,31 @@ export function tenantKeysContract(name: string, open: () => Promise<TenantKeyRe
       await expect(cipher.decrypt(tenant, tampered, 'ds-1|1000')).rejects.toThrow();
     });
 
+    it('a new key-encryption key takes over every key; the old one then opens none', async () => {
+      const pseudonym = await new Pseudonymizer(keys).pseudonym(tenant, 'jane.doe@example.org');
+      const envelope = await new EnvelopeCipher(keys).encrypt(other, '17', 'ds-2|1000');
+      const before = await repository.list();
+      const next = KeyEncryptionKey.fromBytes(randomBytes(32));
+
+      const count = await keys.rewrap(next);
+
+      expect(count).toBe(before.length);
+      const after = await repository.list();
+      expect(after.map((key) => key.wrapped.equals(before.find((old) => old.id === key.id && old.tenant === key.tenant && old.purpose === key.purpose)!.wrapped))).not.toContain(true);
+      const reopened = new TenantKeys(repository, next, new FixedClock(0));
+      expect(await new Pseudonymizer(reopened).pseudonym(tenant, 'jane.doe@example.org')).toBe(pseudonym);
+      expect(await new EnvelopeCipher(reopened).decrypt(other, envelope, 'ds-2|1000')).toBe('17');
+      await expect(new TenantKeys(repository, kek, new FixedClock(0)).key(tenant, 'pseudonym', 'k1')).rejects.toThrow('cannot unwrap the tenant key');
+    });
+
+    it('a rewrap under the wrong current key-encryption key changes nothing', async () => {
+      const before = await repository.list();
+      const wrong = new TenantKeys(repository, KeyEncryptionKey.fromBytes(randomBytes(32)), new FixedClock(0));
+
+      await expect(wrong.rewrap(KeyEncryptionKey.fromBytes(randomBytes(32)))).rejects.toThrow('cannot unwrap the tenant key');
+      expect((await repository.list()).map((key) => key.wrapped.toString('hex'))).toEqual(before.map((key) => key.wrapped.toString('hex')));
+    });
+
     it('another key-encryption key cannot unwrap the keys', async () => {
       const foreign = new TenantKeys(repository, KeyEncryptionKey.fromBytes(randomBytes(32)), new FixedClock(0));
       await expect(foreign.key(tenant, 'pseudonym', 'k1')).rejects.toThrow('cannot unwrap the tenant key');

@@ -3,28 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { restoreBackup, writeBackup } from '../src/cli/backup-archive';
 import type { RunningPlatform } from '../src/platform';
-import { applyCatalog, getJson, startTestPlatform, waitFor } from './helpers';
+import { applyCatalog, getJson, startTestPlatform, waitFor, waterMeterCatalog } from './helpers';
 
 const PASSPHRASE = 'correct horse battery staple';
 
-const CATALOG = `
-tenants:
-  - { id: darmstadt, name: Darmstadt }
-observedProperties:
-  - { id: water_use, name: Wasserverbrauch, definition: "urn:stadtdaten:property:water_use" }
-deviceTypes:
-  - id: meter
-    tenant: darmstadt
-    name: Water meter
-    payloadFormat: json
-    fields:
-      - { field: litres, observedProperty: water_use, unit: "L", type: number, min: 0, max: 100000 }
+const CATALOG = waterMeterCatalog(`
 things:
   - { tenant: darmstadt, id: house-1, name: Haus 1, useCase: other, location: { type: Point, coordinates: [8.65, 49.87] } }
 devices:
   - { tenant: darmstadt, id: street-1, type: meter, thing: house-1, classification: public }
   - { tenant: darmstadt, id: flat-1, type: meter, thing: house-1, classification: personal, owner: "mieter@example.org" }
-`;
+`);
 
 const RANGE = 'from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z';
 

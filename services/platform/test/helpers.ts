@@ -4,9 +4,20 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { type RunningPlatform, startPlatform } from '../src/platform';
 
-/** Starts a fresh platform on free ports in a temporary data folder, without the demo. */
+/**
+ * Starts a fresh platform on free ports in a temporary data folder, without the demo. The
+ * analytics jobs stay off (STADTDATEN_ANALYTICS=false) unless `analytics` is true, so tests
+ * about other parts do not share the cores with them; `env` adds further STADTDATEN_* settings.
+ */
 export async function startTestPlatform(
-  options: { demo?: boolean; dataDir?: string; connectorsFile?: string; logSink?: (line: string) => void } = {},
+  options: {
+    demo?: boolean;
+    dataDir?: string;
+    connectorsFile?: string;
+    logSink?: (line: string) => void;
+    analytics?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stadtdaten-test-'));
   const sink = options.logSink;
@@ -20,6 +31,7 @@ export async function startTestPlatform(
     mqttPort: 0,
     demo: options.demo ?? false,
     connectorsFile: options.connectorsFile,
+    env: { STADTDATEN_ANALYTICS: String(options.analytics ?? false), ...options.env },
     logger,
   });
 
@@ -62,4 +74,22 @@ export async function applyCatalog(platform: RunningPlatform, yaml: string) {
   }
 
   return body;
+}
+
+/** Catalog of tenant darmstadt with a water-meter device type (field litres, unit L), followed by the given things and devices. */
+export function waterMeterCatalog(thingsAndDevices: string): string {
+  return `
+tenants:
+  - { id: darmstadt, name: Darmstadt }
+observedProperties:
+  - { id: water_use, name: Wasserverbrauch, definition: "urn:stadtdaten:property:water_use" }
+deviceTypes:
+  - id: meter
+    tenant: darmstadt
+    name: Water meter
+    payloadFormat: json
+    fields:
+      - { field: litres, observedProperty: water_use, unit: "L", type: number, min: 0, max: 100000 }
+${thingsAndDevices.trim()}
+`;
 }

@@ -1,30 +1,19 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningPlatform } from '../src/platform';
-import { applyCatalog, getJson, startTestPlatform, waitFor } from './helpers';
+import { applyCatalog, getJson, startTestPlatform, waitFor, waterMeterCatalog } from './helpers';
 
 const OWNER = 'anna.schmidt@example.org';
 /** A reading value distinctive enough to search for in every stored byte. */
 const PERSONAL_VALUE = 73.1234567;
 
-const CATALOG = `
-tenants:
-  - { id: darmstadt, name: Darmstadt }
-observedProperties:
-  - { id: water_use, name: Wasserverbrauch, definition: "urn:stadtdaten:property:water_use" }
-deviceTypes:
-  - id: meter
-    tenant: darmstadt
-    name: Water meter
-    payloadFormat: json
-    fields:
-      - { field: litres, observedProperty: water_use, unit: "L", type: number, min: 0, max: 100000 }
+const CATALOG = waterMeterCatalog(`
 things:
   - { tenant: darmstadt, id: house-7, name: Wohnhaus 7, useCase: other, location: { type: Point, coordinates: [8.65, 49.87] } }
 devices:
   - { tenant: darmstadt, id: flat-meter-1, type: meter, thing: house-7, classification: personal, owner: "${OWNER}" }
   - { tenant: darmstadt, id: house-meter-1, type: meter, thing: house-7, classification: public, owner: "${OWNER}" }
-`;
+`);
 
 function filesBelow(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -66,6 +66,36 @@ const MESSAGES = {
       `Hinweis: Unter ${url} antwortet keine Plattform; der Schlüssel wird direkt in ${dir} gewechselt.`,
     en: (url: string, dir: string) => `note: no platform answered at ${url}, so the key is rotated directly in ${dir}.`,
   },
+  rewrapPlatformRunning: {
+    de: (url: string) =>
+      `Unter ${url} läuft eine Plattform. Erst beenden, dann den Schlüssel-Verschlüsselungsschlüssel wechseln: ein laufender Prozess würde neue Schlüssel noch mit dem alten verschlüsseln.`,
+    en: (url: string) =>
+      `a platform is running at ${url}. Stop it before changing the key-encryption key, because a running process would still wrap new keys under the old one.`,
+  },
+  kekCreated: {
+    de: (file: string) => `Neuer Schlüssel-Verschlüsselungsschlüssel angelegt: ${file}`,
+    en: (file: string) => `created a new key-encryption key: ${file}`,
+  },
+  rewrapNeedsKek: {
+    de: () => 'Mit --postgres-url auch --kek-file angeben: die Datei mit dem bisherigen Schlüssel-Verschlüsselungsschlüssel (STADTDATEN_KEK_FILE der Dienste).',
+    en: () => 'with --postgres-url, also pass --kek-file: the file with the current key-encryption key (STADTDATEN_KEK_FILE of the services).',
+  },
+  rewrapNoKek: {
+    de: (file: string) => `Der bisherige Schlüssel-Verschlüsselungsschlüssel fehlt: ${file}. Mit --kek-file die richtige Datei angeben.`,
+    en: (file: string) => `the current key-encryption key is missing: ${file}. Pass the right file with --kek-file.`,
+  },
+  rewrappedEmbedded: {
+    de: (count: number, retired: string) =>
+      `${count} Mandantenschlüssel neu verschlüsselt; die Plattform nutzt beim nächsten Start den neuen Schlüssel-Verschlüsselungsschlüssel. Der alte liegt unter ${retired}: Er öffnet nur noch ältere Sicherungen. Bewahren Sie ihn bei diesen auf und löschen Sie ihn hier.`,
+    en: (count: number, retired: string) =>
+      `re-wrapped ${count} tenant keys; the platform uses the new key-encryption key from its next start. The old one is at ${retired}: it opens only older backups. Keep it with those and delete it here.`,
+  },
+  rewrappedExternal: {
+    de: (count: number, next: string, old: string) =>
+      `${count} Mandantenschlüssel neu verschlüsselt. Jetzt STADTDATEN_KEK_FILE aller Dienste auf ${next} setzen und sie neu starten. Den alten Schlüssel (${old}) nur noch bei älteren Sicherungen aufbewahren.`,
+    en: (count: number, next: string, old: string) =>
+      `re-wrapped ${count} tenant keys. Now point STADTDATEN_KEK_FILE of every service at ${next} and restart them. Keep the old key (${old}) only with older backups.`,
+  },
   verifySummary: {
     de: (verified: number, failed: number, batches: number) =>
       `Geprüft: ${verified} Beobachtungen gültig, ${failed} ungültig, ${batches} signierte Stapel.`,
