@@ -18,7 +18,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet-writer|hyparquet)/)'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
   moduleNameMapper: {
-    '^@stadtdaten/(ingest-gateway|validator|storage-writer|query-api|dashboard)$': '<rootDir>/services/$1/src/index.ts',
+    '^@stadtdaten/(ingest-gateway|validator|storage-writer|query-api|dashboard|analytics)$': '<rootDir>/services/$1/src/index.ts',
     '^@stadtdaten/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
   testTimeout: 60000,

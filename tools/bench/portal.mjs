@@ -1,12 +1,15 @@
 // Budgets of the public portal, measured in Debian's Chromium against the embedded platform:
 //   1. first load of the map page on localhost (navigation timing, and the time until the map
 //      and the list show the things), with an empty browser cache;
-//   2. JavaScript the portal pages load, raw and gzip-compressed (level 6, what a reverse proxy
-//      typically sends; the platform itself serves it uncompressed);
+//   2. JavaScript the portal pages load: raw (decoded), as transferred in the encoding the
+//      platform chose for Chromium's Accept-Encoding, and gzip-compressed at level 6 for
+//      comparison with earlier runs;
 //   3. map responsiveness with THINGS things: the first marker render, and zoom and pan steps
 //      (keyboard + / - and arrow keys), each from the key press until the markers are drawn.
+// The analytics jobs are off (STADTDATEN_ANALYTICS=false) unless the environment sets
+// STADTDATEN_ANALYTICS, so the numbers show the portal alone.
 // Needs a build (node tools/build.mjs --no-typecheck) and /usr/bin/chromium.
-// Usage: node tools/bench/portal.mjs [--things 5000]
+// Usage: node tools/bench/portal.mjs [--things 5000] [--accept-encoding identity]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -24,12 +27,22 @@ const CHROMIUM_PATH = '/usr/bin/chromium';
 const TENANT = 'darmstadt';
 const thingsArgument = process.argv.indexOf('--things');
 const THINGS = thingsArgument > 0 ? Number(process.argv[thingsArgument + 1]) : 5000;
+const encodingArgument = process.argv.indexOf('--accept-encoding');
+/** Accept-Encoding the browser sends instead of its own, e.g. `identity` to measure without compression. */
+const ACCEPT_ENCODING = encodingArgument > 0 ? process.argv[encodingArgument + 1] : undefined;
+const CONTEXT_HEADERS = ACCEPT_ENCODING === undefined ? {} : { extraHTTPHeaders: { 'accept-encoding': ACCEPT_ENCODING } };
 const TIMEOUT_MS = 120_000;
 const ZOOM_STEPS = 4;
 const PAN_STEPS = 8;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-portal-bench-'));
-const env = { ...process.env, LANG: 'en_US.UTF-8', STADTDATEN_LOG_LEVEL: 'warn', STADTDATEN_DATA_DIR: dataDir };
+const env = {
+  ...process.env,
+  LANG: 'en_US.UTF-8',
+  STADTDATEN_LOG_LEVEL: 'warn',
+  STADTDATEN_DATA_DIR: dataDir,
+  STADTDATEN_ANALYTICS: process.env.STADTDATEN_ANALYTICS ?? 'false',
+};
 
 function log(message) {
   process.stderr.write(`[portal-bench] ${message}\n`);
@@ -114,27 +127,56 @@ async function seed(platform) {
   }
 }
 
-/** Loads a page in a fresh context and returns the scripts it fetched with their sizes. */
+/**
+ * Loads a page in a fresh context and returns the scripts it fetched with their sizes: raw
+ * (decoded), transferred (the body bytes on the wire) with its content encoding, and gzip level 6.
+ */
 async function scriptsOf(browser, url) {
-  const context = await browser.newContext();
+  const context = await browser.newContext(CONTEXT_HEADERS);
   const page = await context.newPage();
   const scripts = new Map();
-  page.on('response', async (response) => {
-    if (response.request().resourceType() === 'script') {
-      const body = await response.body().catch(() => null);
-      if (body) {
-        scripts.set(new URL(response.url()).pathname, { raw: body.length, gzip: gzipSync(body, { level: 6 }).length });
-      }
+  const pending = [];
+  page.on('requestfinished', (request) => {
+    if (request.resourceType() !== 'script') {
+      return;
     }
+    pending.push(
+      (async () => {
+        const response = await request.response();
+        const body = await response?.body().catch(() => null);
+        if (!response || !body) {
+          return;
+        }
+        const sizes = await request.sizes();
+        scripts.set(new URL(request.url()).pathname, {
+          raw: body.length,
+          transferred: sizes.responseBodySize,
+          encoding: response.headers()['content-encoding'] ?? 'identity',
+          gzip: gzipSync(body, { level: 6 }).length,
+        });
+      })(),
+    );
   });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForTimeout(1500);
+  await Promise.all(pending);
   await context.close();
   return scripts;
 }
 
+/** Sums the sizes of a set of scripts and counts their encodings. */
+function totals(scripts) {
+  const values = [...scripts.values()];
+  const sum = (name) => values.reduce((total, script) => total + script[name], 0);
+  const encodings = {};
+  for (const script of values) {
+    encodings[script.encoding] = (encodings[script.encoding] ?? 0) + 1;
+  }
+  return { files: values.length, raw: sum('raw'), transferred: sum('transferred'), gzip: sum('gzip'), encodings };
+}
+
 async function firstLoad(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE', ...CONTEXT_HEADERS });
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction((count) => document.querySelector('#list-count')?.textContent?.includes(`von ${count} `), THINGS, { timeout: TIMEOUT_MS });
@@ -221,14 +263,16 @@ async function main() {
     const perPage = [];
     for (const path of pages) {
       const scripts = await scriptsOf(browser, `${platform.http}${path}`);
-      perPage.push({ path, raw: [...scripts.values()].reduce((sum, s) => sum + s.raw, 0), gzip: [...scripts.values()].reduce((sum, s) => sum + s.gzip, 0) });
+      perPage.push({ path, ...totals(scripts) });
       scripts.forEach((size, script) => union.set(script, size));
     }
-    const total = { raw: [...union.values()].reduce((sum, s) => sum + s.raw, 0), gzip: [...union.values()].reduce((sum, s) => sum + s.gzip, 0) };
+    const total = totals(union);
 
     const report = {
       machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, chromium: browser.version() },
       things: THINGS,
+      analytics: env.STADTDATEN_ANALYTICS,
+      acceptEncoding: ACCEPT_ENCODING ?? "Chromium's own",
       firstLoad: Object.fromEntries(Object.entries(load.timing).map(([name, value]) => [name, round(value)])),
       zoom: { medianMs: round(median(zoom.map((entry) => entry.totalMs))), maxMs: round(max(zoom.map((entry) => entry.totalMs))), medianRenderMs: round(median(zoom.map((entry) => entry.renderMs))), markersShown: zoom.map((entry) => entry.markers) },
       pan: { medianMs: round(median(pan.map((entry) => entry.totalMs))), maxMs: round(max(pan.map((entry) => entry.totalMs))), medianRenderMs: round(median(pan.map((entry) => entry.renderMs))) },

@@ -5,12 +5,16 @@
 //   2. latency at a fixed 5,000 readings/s for 20 s: gateway receipt to stored, from the
 //      platform's histogram, and publish to PUBACK, measured by the publisher;
 //   3. the platform's peak resident memory (VmHWM);
-//   4. what signing costs: the throughput run again on a second platform with STADTDATEN_SIGNING=false.
-// Writes the results to BENCHMARKS.md. Usage: npm run bench
+//   4. what signing costs: the throughput run again on a second platform with STADTDATEN_SIGNING=false;
+//   5. daily and hourly means over a year from rollups against the raw aggregate (tools/bench/rollups.mjs).
+// The analytics jobs are off in runs 1 to 4 (STADTDATEN_ANALYTICS=false), so they measure the
+// ingest pipeline alone. Writes the results to BENCHMARKS.md. Usage: npm run bench
+// With --analytics-cost it runs only the throughput run with analytics off and on (analytics-cost.mjs).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { measureAnalyticsCost } from './analytics-cost.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const cli = join(root, 'services', 'platform', 'dist', 'main.js');
@@ -21,7 +25,7 @@ const LATENCY_SECONDS = 20;
 const TIMEOUT_MS = 10 * 60_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-bench-'));
-const env = { ...process.env, LANG: 'en_US.UTF-8', STADTDATEN_LOG_LEVEL: 'warn', STADTDATEN_DATA_DIR: dataDir };
+const env = { ...process.env, LANG: 'en_US.UTF-8', STADTDATEN_LOG_LEVEL: 'warn', STADTDATEN_DATA_DIR: dataDir, STADTDATEN_ANALYTICS: 'false' };
 
 function log(message) {
   process.stderr.write(`[bench] ${message}\n`);
@@ -159,6 +163,16 @@ function stageSeconds(text) {
   return Object.fromEntries(services.map((s) => [s, metricValue(text, 'stadtdaten_batch_duration_seconds_sum', [`service="${s}"`])]));
 }
 
+if (process.argv.includes('--analytics-cost')) {
+  const helpers = { startPlatform, applyBenchCatalog, publish, metrics, metricValue, log };
+  try {
+    await measureAnalyticsCost({ ...helpers, env, root, devices: DEVICES, readings: THROUGHPUT_READINGS });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
 const platform = await startPlatform();
 try {
   await applyBenchCatalog(platform.http);
@@ -209,6 +223,8 @@ try {
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(root, 'BENCHMARKS.md'), `${report(results).trimEnd()}\n${productionSection()}`);
   log('results written to BENCHMARKS.md');
+  log('rollups: daily and hourly means over a year');
+  execFileSync(process.execPath, [join(root, 'tools', 'bench', 'rollups.mjs'), '--write'], { stdio: ['ignore', 'inherit', 'inherit'] });
 } finally {
   if (platform.child.exitCode === null) {
     platform.child.kill('SIGTERM');
@@ -274,8 +290,9 @@ function report(r) {
 
 Measured by \`npm run bench\` (tools/bench/run.mjs) on ${date}, on ${cpus().length} cores (${cpu}),
 ${Math.round(totalmem() / 2 ** 30)} GiB memory, Node.js ${process.version}. The platform runs in one process on
-the embedded adapters (\`stadtdaten start --no-demo\`, log level warn); a separate publisher process
-sends plain JSON readings at MQTT QoS 1 for 1,000 registered devices, one reading per message.
+the embedded adapters (\`stadtdaten start --no-demo\`, log level warn) with the analytics jobs off
+(\`STADTDATEN_ANALYTICS=false\`); a separate publisher process sends plain JSON readings at MQTT
+QoS 1 for 1,000 registered devices, one reading per message.
 
 ## End-to-end ingest (embedded platform)
 

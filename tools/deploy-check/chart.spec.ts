@@ -16,6 +16,7 @@ import {
   SERVICE_NAMES,
   ensureTools,
   findObject,
+  parseObjects,
   validateManifests,
 } from './deploy-tools';
 
@@ -153,13 +154,23 @@ describe('stadtdaten chart', () => {
   });
 
   describe('autoscaling', () => {
-    it('scales every service on CPU by default', () => {
+    it('scales every service but analytics on CPU by default', () => {
       const objects = rendered.default.objects;
 
-      for (const service of SERVICE_NAMES) {
+      for (const service of SERVICE_NAMES.filter((name) => name !== 'analytics')) {
         expect(findObject(objects, 'HorizontalPodAutoscaler', `stadtdaten-${service}`)).toBeDefined();
       }
       expect(objects.filter((object) => object.kind === 'ScaledObject')).toEqual([]);
+    });
+
+    it.each(PROFILE_NAMES)('runs analytics as one pod in profile %s', (profile) => {
+      const objects = rendered[profile].objects;
+      const deployment = findObject(objects, 'Deployment', 'stadtdaten-analytics');
+
+      expect(deployment?.spec.replicas).toBe(1);
+      expect(deployment?.spec.strategy).toEqual({ type: 'Recreate' });
+      expect(findObject(objects, 'HorizontalPodAutoscaler', 'stadtdaten-analytics')).toBeUndefined();
+      expect(findObject(objects, 'ScaledObject', 'stadtdaten-analytics')).toBeUndefined();
     });
 
     it('scales consumers on lag with KEDA', () => {
@@ -209,13 +220,23 @@ describe('stadtdaten chart', () => {
           rule.from.some((peer: any) => JSON.stringify(peer.namespaceSelector?.matchLabels) === JSON.stringify(controller)),
         );
 
-      expect(SERVICE_NAMES.filter(admitsController)).toEqual(['ingest-gateway', 'query-api', 'dashboard']);
+      expect(SERVICE_NAMES.filter(admitsController)).toEqual(['ingest-gateway', 'query-api', 'dashboard', 'analytics']);
     });
 
-    it('lets only the gateway reach the MQTT broker', () => {
+    it('lets only the gateway and analytics reach the MQTT broker', () => {
       const mqttPort = values().mqtt.networkPolicy.ports[0];
 
-      expect(SERVICE_NAMES.filter((service) => egressPorts(service).includes(mqttPort))).toEqual(['ingest-gateway']);
+      expect(SERVICE_NAMES.filter((service) => egressPorts(service).includes(mqttPort))).toEqual(['ingest-gateway', 'analytics']);
+    });
+
+    it('lets analytics reach webhook receivers only where listed', () => {
+      const webhookPort = values().webhooks.networkPolicy.ports[0];
+      const withWebhooks = workspace.template('default', ['services.analytics.egressTo={kafka,postgres,influxdb,oidc,mqtt,webhooks}']);
+      const listed = findObject(parseObjects(withWebhooks.stdout), 'NetworkPolicy', 'stadtdaten-analytics')!;
+      const rule = listed.spec.egress.find((entry: any) => entry.ports.some((port: any) => port.port === webhookPort));
+
+      expect(SERVICE_NAMES.filter((service) => egressPorts(service).includes(webhookPort))).toEqual([]);
+      expect(rule.to).toEqual(values().webhooks.networkPolicy.peers);
     });
 
     it('lets token-checking services reach Keycloak', () => {
@@ -225,6 +246,7 @@ describe('stadtdaten chart', () => {
         'ingest-gateway',
         'query-api',
         'dashboard',
+        'analytics',
       ]);
     });
 
@@ -259,6 +281,9 @@ describe('stadtdaten chart', () => {
     it('routes the API, ingest and pages', () => {
       expect(backendOf('/api/v1/tenants/darmstadt/latest')).toBe('stadtdaten-query-api');
       expect(backendOf('/api/v1/ingest')).toBe('stadtdaten-ingest-gateway');
+      expect(backendOf('/api/v1/jobs')).toBe('stadtdaten-analytics');
+      expect(backendOf('/api/v1/quality/sensor-1')).toBe('stadtdaten-analytics');
+      expect(backendOf('/api/v1/qualityx')).toBe('stadtdaten-query-api');
       expect(backendOf('/')).toBe('stadtdaten-dashboard');
     });
 
@@ -278,6 +303,29 @@ describe('stadtdaten chart', () => {
     });
   });
 
+  describe('analytics', () => {
+    it('mounts the analytics file from its Secret', () => {
+      const result = workspace.template('default', ['services.analytics.analyticsFileSecret.name=stadtdaten-analytics-file']);
+      const objects = parseObjects(result.stdout);
+      const pod = findObject(objects, 'Deployment', 'stadtdaten-analytics')!.spec.template.spec;
+      const volume = pod.volumes.find((entry: any) => entry.secret?.secretName === 'stadtdaten-analytics-file');
+      const mount = pod.containers[0].volumeMounts.find((entry: any) => entry.name === volume?.name);
+
+      expect(configOf(objects, 'analytics').STADTDATEN_ANALYTICS_FILE).toBe('/etc/stadtdaten/analytics/analytics.yaml');
+      expect(volume.secret.items).toEqual([{ key: 'analytics.yaml', path: 'analytics.yaml' }]);
+      expect(mount.mountPath).toBe('/etc/stadtdaten/analytics');
+    });
+
+    it('sends no MQTT messages without a client certificate', () => {
+      const result = workspace.template('default', ['services.analytics.mqttClientCertificateSecret=']);
+      const objects = parseObjects(result.stdout);
+      const pod = findObject(objects, 'Deployment', 'stadtdaten-analytics')!.spec.template.spec;
+
+      expect(configOf(objects, 'analytics').STADTDATEN_ANALYTICS_MQTT_URL).toBeUndefined();
+      expect(pod.containers[0].volumeMounts.map((entry: any) => entry.mountPath)).not.toContain('/etc/stadtdaten/mqtt');
+    });
+  });
+
   describe('values checks', () => {
     it.each([
       ['storageProfiles.available={us}', "at '/storageProfiles/available/0': value must be one of"],
@@ -290,6 +338,8 @@ describe('stadtdaten chart', () => {
       ['services.dashboard.dashboardTenant=Darmstadt', "at '/services/dashboard/dashboardTenant'"],
       ['azureKeyVault.enabled=true', "at '/azureKeyVault/keyVaultName'"],
       ['kafka.bootstrapServers={kafka}', "at '/kafka/bootstrapServers/0'"],
+      ['services.analytics.replicaCount=2', "at '/services/analytics/replicaCount': maximum: got 2, want 1"],
+      ['services.analytics.autoscaling.enabled=true', "at '/services/analytics/autoscaling/enabled'"],
     ])('rejects %s', (set, message) => {
       const result = workspace.template('default', [set]);
 

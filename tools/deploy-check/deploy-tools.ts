@@ -29,7 +29,7 @@ export const PROFILES = {
 } as const;
 export type Profile = keyof typeof PROFILES;
 
-export const SERVICE_NAMES = ['ingest-gateway', 'validator', 'storage-writer', 'query-api', 'dashboard'] as const;
+export const SERVICE_NAMES = ['ingest-gateway', 'validator', 'storage-writer', 'query-api', 'dashboard', 'analytics'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export type KubeObject = {

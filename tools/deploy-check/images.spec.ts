@@ -4,6 +4,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { analyticsConfigSchema } from '@stadtdaten/analytics';
 import { loadConfig } from '@stadtdaten/config';
 import { ingestConfigSchema } from '@stadtdaten/ingest-gateway';
 import { queryApiConfigSchema } from '@stadtdaten/query-api';
@@ -22,6 +23,7 @@ const SCHEMAS: Record<ServiceName, z.ZodObject> = {
   'storage-writer': storageWriterConfigSchema as unknown as z.ZodObject,
   'query-api': queryApiConfigSchema as unknown as z.ZodObject,
   dashboard: queryApiConfigSchema as unknown as z.ZodObject,
+  analytics: analyticsConfigSchema as unknown as z.ZodObject,
 };
 
 function dockerfile(service: ServiceName): string {

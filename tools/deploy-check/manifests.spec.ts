@@ -242,8 +242,13 @@ describe('k8s manifests', () => {
 
     it('uses the ACL rules of the development broker', () => {
       const source = readFileSync(DEV_MOSQUITTO_FILE, 'utf8');
-      const gateway = /GATEWAY_USERNAME = '([^']+)'/.exec(source)![1];
-      const devAcl = /const ACL = `([\s\S]*?)`;/.exec(source)![1].replaceAll('${GATEWAY_USERNAME}', gateway);
+      // Each service's user name is a constant `<NAME>_USERNAME = '...'` that the ACL template names.
+      const usernames = new Map(
+        [...source.matchAll(/const (\w+_USERNAME) = '([^']+)'/g)].map((match) => [match[1], match[2]] as const),
+      );
+      const devAcl = /const ACL = `([\s\S]*?)`;/
+        .exec(source)![1]
+        .replace(/\$\{(\w+_USERNAME)\}/g, (whole, name: string) => usernames.get(name) ?? whole);
 
       expect(rules(config().acl)).toEqual(rules(devAcl));
     });
@@ -260,6 +265,17 @@ describe('k8s manifests', () => {
 
       expect(config().acl).toContain(`user ${certificate.spec.commonName}`);
       expect(chartValues('values.yaml').mqtt.clientCertificateSecret).toBe(certificate.spec.secretName);
+    });
+
+    it('lets analytics write quality messages only', () => {
+      const certificate = findObject(objects, 'Certificate', 'stadtdaten-analytics-mqtt')!;
+      const lines = rules(config().acl);
+      const start = lines.indexOf(`user ${certificate.spec.commonName}`);
+      const next = lines.findIndex((line, index) => index > start && line.startsWith('user '));
+
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(lines.slice(start + 1, next < 0 ? undefined : next)).toEqual(['topic write stadtdaten/+/quality/#']);
+      expect(chartValues('values.yaml').services.analytics.mqttClientCertificateSecret).toBe(certificate.spec.secretName);
     });
   });
 

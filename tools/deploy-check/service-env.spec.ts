@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { analyticsConfigSchema } from '@stadtdaten/analytics';
 import { checkPlaintext, loadConfig } from '@stadtdaten/config';
 import { ingestConfigSchema } from '@stadtdaten/ingest-gateway';
 import { queryApiConfigSchema } from '@stadtdaten/query-api';
@@ -24,6 +25,7 @@ const SCHEMAS: Record<ServiceName, z.ZodObject> = {
   'storage-writer': storageWriterConfigSchema as unknown as z.ZodObject,
   'query-api': queryApiConfigSchema as unknown as z.ZodObject,
   dashboard: queryApiConfigSchema as unknown as z.ZodObject,
+  analytics: analyticsConfigSchema as unknown as z.ZodObject,
 };
 
 // TODO: the services' zod schemas do not declare these yet. With STADTDATEN_AVAILABLE_STORAGE_PROFILES

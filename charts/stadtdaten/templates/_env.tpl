@@ -60,6 +60,15 @@ STADTDATEN_MQTT_KEY_FILE: "/etc/stadtdaten/mqtt/tls.key"
 STADTDATEN_MQTT_CONNECTIONS: {{ $values.mqtt.connections | quote }}
 STADTDATEN_MQTT_SHARE_GROUP: {{ $values.mqtt.shareGroup | quote }}
 {{- end }}
+{{- if and (eq .component "analytics") $service.mqttClientCertificateSecret }}
+STADTDATEN_ANALYTICS_MQTT_URL: {{ $values.mqtt.url | quote }}
+STADTDATEN_ANALYTICS_MQTT_CA_FILE: "/etc/stadtdaten/mqtt/ca.crt"
+STADTDATEN_ANALYTICS_MQTT_CERT_FILE: "/etc/stadtdaten/mqtt/tls.crt"
+STADTDATEN_ANALYTICS_MQTT_KEY_FILE: "/etc/stadtdaten/mqtt/tls.key"
+{{- end }}
+{{- if and (eq .component "analytics") $service.analyticsFileSecret.name }}
+STADTDATEN_ANALYTICS_FILE: "/etc/stadtdaten/analytics/analytics.yaml"
+{{- end }}
 {{- if has .component (list "ingest-gateway" "validator") }}
 STADTDATEN_MAX_PAYLOAD_BYTES: {{ $service.maxPayloadBytes | quote }}
 {{- end }}

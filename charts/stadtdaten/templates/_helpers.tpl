@@ -3,7 +3,18 @@ Services of the chart in a fixed order, each with its entry point. The dashboard
 point of its own: the query API's process serves the pages, so the dashboard runs that process.
 */}}
 {{- define "stadtdaten.serviceNames" -}}
-ingest-gateway validator storage-writer query-api dashboard
+ingest-gateway validator storage-writer query-api dashboard analytics
+{{- end -}}
+
+{{/*
+Whether the pods of a service mount /etc/stadtdaten/mqtt, the client certificate at the MQTT
+broker: the ingest gateway always, analytics when it sends quality messages there.
+Usage: include "stadtdaten.mqttClient" (dict "root" $ "component" NAME)
+*/}}
+{{- define "stadtdaten.mqttClient" -}}
+{{- if eq .component "ingest-gateway" -}}true
+{{- else if and (eq .component "analytics") .root.Values.services.analytics.mqttClientCertificateSecret -}}true
+{{- end -}}
 {{- end -}}
 
 {{/* Services that consume a Kafka consumer group, with the group name. */}}

@@ -27,6 +27,8 @@ function makeConfig(overrides: Partial<TransportConfig> = {}): TransportConfig {
     STADTDATEN_OIDC_ISSUER: 'https://idp.example/realms/stadtdaten',
     STADTDATEN_MQTT: 'external',
     STADTDATEN_MQTT_URL: 'mqtts://mqtt.example:8883',
+    STADTDATEN_ANALYTICS_MQTT_URL: 'mqtts://mqtt.example:8883',
+    STADTDATEN_STA_MQTT_URL: 'mqtts://mqtt.example:8883',
     STADTDATEN_ALLOW_PLAINTEXT: false,
     ...overrides,
   };
@@ -75,8 +77,33 @@ describe('plaintextConnections', () => {
     ['STADTDATEN_OIDC_ISSUER', { STADTDATEN_OIDC_ISSUER: 'http://idp.example/realms/stadtdaten' }],
     ['STADTDATEN_OIDC_JWKS_URL', { STADTDATEN_OIDC_JWKS_URL: 'http://idp.example/certs' }],
     ['STADTDATEN_MQTT_URL', { STADTDATEN_MQTT_URL: 'mqtt://mqtt.example:1883' }],
+    ['STADTDATEN_ANALYTICS_MQTT_URL', { STADTDATEN_ANALYTICS_MQTT_URL: 'mqtt://mqtt.example:1883' }],
+    ['STADTDATEN_STA_MQTT_URL', { STADTDATEN_STA_MQTT_URL: 'mqtt://mqtt.example:1883' }],
   ])('finds %s', (setting, overrides) => {
     expect(plaintextConnections(makeConfig(overrides)).map((channel) => channel.setting)).toEqual([setting]);
+  });
+
+  it('ignores an unset analytics MQTT URL', () => {
+    const config = makeConfig({ STADTDATEN_ANALYTICS_MQTT_URL: undefined });
+
+    expect(plaintextConnections(config)).toEqual([]);
+  });
+
+  it('checks the analytics MQTT URL without an external gateway broker', () => {
+    const config = makeConfig({
+      STADTDATEN_MQTT: 'embedded',
+      STADTDATEN_ANALYTICS_MQTT_URL: 'mqtt://user:secret@mqtt.example:1883',
+    });
+
+    expect(plaintextConnections(config)).toEqual([
+      {
+        kind: 'connection',
+        setting: 'STADTDATEN_ANALYTICS_MQTT_URL',
+        target: 'MQTT mqtt://mqtt.example:1883',
+        fix: 'use an mqtts:// URL with STADTDATEN_ANALYTICS_MQTT_CA_FILE',
+        loopbackOnly: false,
+      },
+    ]);
   });
 
   it('takes STADTDATEN_KAFKA_SSL without a CA file as TLS', () => {
@@ -178,6 +205,28 @@ describe('checkPlaintext', () => {
         ),
       }),
     );
+  });
+
+  it('rejects a plaintext analytics MQTT URL on loopback', () => {
+    const config = makeConfig({ STADTDATEN_ANALYTICS_MQTT_URL: 'mqtt://127.0.0.1:1883' });
+
+    expect(() => checkPlaintext(config)).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.INVALID_CONFIG,
+        message: expect.stringContaining(
+          'STADTDATEN_ANALYTICS_MQTT_URL: MQTT mqtt://127.0.0.1:1883 connects without TLS; use an mqtts:// URL with STADTDATEN_ANALYTICS_MQTT_CA_FILE',
+        ),
+      }),
+    );
+  });
+
+  it('returns a plaintext analytics MQTT URL with the allowance', () => {
+    const config = makeConfig({
+      STADTDATEN_ANALYTICS_MQTT_URL: 'mqtt://mqtt.example:1883',
+      STADTDATEN_ALLOW_PLAINTEXT: true,
+    });
+
+    expect(checkPlaintext(config).map((channel) => channel.setting)).toEqual(['STADTDATEN_ANALYTICS_MQTT_URL']);
   });
 
   it('returns plaintext channels with the allowance', () => {

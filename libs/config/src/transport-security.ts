@@ -23,6 +23,10 @@ export type TransportConfig = Partial<AdapterConfig> & {
   /** Bind address of the embedded MQTT broker, in the processes that can run one. */
   STADTDATEN_MQTT_HOST?: string;
   STADTDATEN_MQTT_PORT?: number;
+  /** Broker of the analytics service's own MQTT client, which sends quality status messages. */
+  STADTDATEN_ANALYTICS_MQTT_URL?: string;
+  /** Broker of the query API's own MQTT client, which sends SensorThings observation messages. */
+  STADTDATEN_STA_MQTT_URL?: string;
 };
 
 const ALLOW_SETTING = 'STADTDATEN_ALLOW_PLAINTEXT';
@@ -82,8 +86,14 @@ function isHttps(value: string | undefined): boolean {
   return value !== undefined && urlTarget(value).startsWith('https:');
 }
 
+function isMqttTls(value: string | undefined): boolean {
+  const target = urlTarget(value);
+
+  return MQTT_TLS_PROTOCOLS.has(target.slice(0, target.indexOf('//')));
+}
+
 /** Connections to production systems that the configuration sets up without TLS. */
-export function plaintextConnections(config: Partial<AdapterConfig>): PlaintextChannel[] {
+export function plaintextConnections(config: TransportConfig): PlaintextChannel[] {
   const channels: PlaintextChannel[] = [];
   const connection = (setting: string, target: string, fix: string) =>
     channels.push({ kind: 'connection', setting, target, fix, loopbackOnly: false });
@@ -128,11 +138,26 @@ export function plaintextConnections(config: Partial<AdapterConfig>): PlaintextC
       }
     }
   }
-  if (config.STADTDATEN_MQTT === 'external') {
-    const target = urlTarget(config.STADTDATEN_MQTT_URL);
-    if (!MQTT_TLS_PROTOCOLS.has(target.slice(0, target.indexOf('//')))) {
-      connection('STADTDATEN_MQTT_URL', `MQTT ${target}`, 'use an mqtts:// URL with STADTDATEN_MQTT_CA_FILE');
-    }
+  if (config.STADTDATEN_MQTT === 'external' && !isMqttTls(config.STADTDATEN_MQTT_URL)) {
+    connection(
+      'STADTDATEN_MQTT_URL',
+      `MQTT ${urlTarget(config.STADTDATEN_MQTT_URL)}`,
+      'use an mqtts:// URL with STADTDATEN_MQTT_CA_FILE',
+    );
+  }
+  if (config.STADTDATEN_ANALYTICS_MQTT_URL !== undefined && !isMqttTls(config.STADTDATEN_ANALYTICS_MQTT_URL)) {
+    connection(
+      'STADTDATEN_ANALYTICS_MQTT_URL',
+      `MQTT ${urlTarget(config.STADTDATEN_ANALYTICS_MQTT_URL)}`,
+      'use an mqtts:// URL with STADTDATEN_ANALYTICS_MQTT_CA_FILE',
+    );
+  }
+  if (config.STADTDATEN_STA_MQTT_URL !== undefined && !isMqttTls(config.STADTDATEN_STA_MQTT_URL)) {
+    connection(
+      'STADTDATEN_STA_MQTT_URL',
+      `MQTT ${urlTarget(config.STADTDATEN_STA_MQTT_URL)}`,
+      'use an mqtts:// URL with STADTDATEN_STA_MQTT_CA_FILE',
+    );
   }
 
   return channels;

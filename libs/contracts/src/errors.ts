@@ -17,6 +17,8 @@ export const RejectionCode = {
   FUTURE_TIMESTAMP: 'FUTURE_TIMESTAMP',
   MISSING_TIME_ZONE: 'MISSING_TIME_ZONE',
   RETIRED_DATASTREAM: 'RETIRED_DATASTREAM',
+  /** The device has a derived device type (`analytics-*`), whose datastreams only the analytics service writes. */
+  DERIVED_DEVICE: 'DERIVED_DEVICE',
 } as const;
 
 export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];

@@ -4,3 +4,4 @@ export * from './model';
 export * from './topics';
 export * from './events';
 export * from './clock';
+export * from './derived-ids';

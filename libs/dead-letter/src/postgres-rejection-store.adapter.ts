@@ -2,7 +2,13 @@ import { AppError, ErrorCode } from '@stadtdaten/contracts';
 import type { Logger } from 'pino';
 
 import { type PgPool, type PgQueryable, createPgPool } from './pg-pool';
-import { type RejectionFilter, RejectionStore, type StoredRejection } from './rejection-store.port';
+import { COLUMNS, firstOfEachId, fromRow, insertStatement, text, toValues, whereClause } from './postgres-rejection-rows';
+import {
+  type RejectionFilter,
+  type RejectionResubmission,
+  RejectionStore,
+  type StoredRejection,
+} from './rejection-store.port';
 
 export interface PostgresRejectionStoreOptions {
   /** Connection URL, e.g. `postgres://user:password@127.0.0.1:5432/stadtdaten`. */
@@ -14,25 +20,7 @@ export interface PostgresRejectionStoreOptions {
   poolSize?: number;
 }
 
-const COLUMNS = [
-  'id',
-  'tenant',
-  'reason_code',
-  'detail',
-  'device_id',
-  'field',
-  'entry_index',
-  'topic',
-  'source_protocol',
-  'format',
-  'content_type',
-  'received_at_ms',
-  'rejected_at_ms',
-  'payload_base64',
-  'validator_version',
-] as const;
-
-/** Rows per INSERT; 15 parameters each stays far below PostgreSQL's limit of 65,535 parameters. */
+/** Rows per INSERT; 17 parameters each stays far below PostgreSQL's limit of 65,535 parameters. */
 const INSERT_CHUNK = 1_000;
 const DEFAULT_LIST_LIMIT = 100;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -50,8 +38,9 @@ const CONFIG_SQLSTATE = /^(28|3D000|42501)/;
 /**
  * Rejection store in one PostgreSQL table. connect() creates the schema, the table and its
  * index when missing (`CREATE ... IF NOT EXISTS` under an advisory lock, so several processes
- * may start at once). Writes insert with `ON CONFLICT (id) DO NOTHING`; lists filter and order
- * as the SQLite adapter does (newest receipt first, then id by code point).
+ * may start at once). Writes upsert with `ON CONFLICT (id)`, which changes a stored row only
+ * when it reopens a re-submitted rejection. Lists filter and order as the SQLite adapter does:
+ * newest receipt first, then id by code point.
  */
 export class PostgresRejectionStore extends RejectionStore {
   private pool: PgPool | undefined;
@@ -93,15 +82,17 @@ export class PostgresRejectionStore extends RejectionStore {
     this.logger.info({ schema: this.schema }, 'rejection store connected');
   }
 
-  /** Inserts the rejections in one transaction; ids already stored keep their stored row. */
+  /** Inserts the rejections in one transaction; see RejectionStore.write for ids already stored. */
   async write(rejections: StoredRejection[]): Promise<void> {
     const pool = this.connected();
     if (rejections.length === 0) return;
 
+    // ON CONFLICT DO UPDATE fails when one statement touches a row twice, so only the first row of an id is sent.
+    const unique = firstOfEachId(rejections);
     try {
       await this.transaction(pool, async (client) => {
-        for (let offset = 0; offset < rejections.length; offset += INSERT_CHUNK) {
-          const chunk = rejections.slice(offset, offset + INSERT_CHUNK);
+        for (let offset = 0; offset < unique.length; offset += INSERT_CHUNK) {
+          const chunk = unique.slice(offset, offset + INSERT_CHUNK);
           await client.query(insertStatement(this.table, chunk.length), chunk.flatMap(toValues));
         }
       });
@@ -143,6 +134,45 @@ export class PostgresRejectionStore extends RejectionStore {
       return { items: listed.rows.map(fromRow), total: Number(counted.rows[0].n) };
     } catch (error) {
       throw pgError('list', error);
+    }
+  }
+
+  async get(tenant: string, id: string): Promise<StoredRejection | undefined> {
+    try {
+      const result = await this.connected().query(
+        `SELECT ${COLUMNS.join(', ')} FROM ${this.table} WHERE tenant = $1 AND id = $2`,
+        [text(tenant), text(id)],
+      );
+
+      return result.rows.length === 0 ? undefined : fromRow(result.rows[0]);
+    } catch (error) {
+      throw pgError('get', error);
+    }
+  }
+
+  async markResubmitted(tenant: string, id: string, resubmission: RejectionResubmission): Promise<boolean> {
+    try {
+      const result = await this.connected().query(
+        `UPDATE ${this.table} SET resubmitted_at_ms = $3, resubmitted_by = $4
+         WHERE tenant = $1 AND id = $2 AND resubmitted_at_ms IS NULL`,
+        [text(tenant), text(id), resubmission.resubmittedAtMs, text(resubmission.resubmittedBy)],
+      );
+
+      return result.rowCount === 1;
+    } catch (error) {
+      throw pgError('mark', error);
+    }
+  }
+
+  async unmarkResubmitted(tenant: string, id: string, resubmission: RejectionResubmission): Promise<void> {
+    try {
+      await this.connected().query(
+        `UPDATE ${this.table} SET resubmitted_at_ms = NULL, resubmitted_by = NULL
+         WHERE tenant = $1 AND id = $2 AND resubmitted_at_ms = $3 AND resubmitted_by = $4`,
+        [text(tenant), text(id), resubmission.resubmittedAtMs, text(resubmission.resubmittedBy)],
+      );
+    } catch (error) {
+      throw pgError('unmark', error);
     }
   }
 
@@ -197,8 +227,14 @@ export class PostgresRejectionStore extends RejectionStore {
         received_at_ms bigint NOT NULL,
         rejected_at_ms bigint NOT NULL,
         payload_base64 text NOT NULL,
-        validator_version text NOT NULL
+        validator_version text NOT NULL,
+        resubmitted_at_ms bigint,
+        resubmitted_by text
       )`);
+    // Tables created before re-submissions were recorded lack these two columns.
+    await client.query(
+      `ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS resubmitted_at_ms bigint, ADD COLUMN IF NOT EXISTS resubmitted_by text`,
+    );
     await client.query(
       `CREATE INDEX IF NOT EXISTS rejections_by_tenant_time ON ${this.table} (tenant, received_at_ms DESC, id)`,
     );
@@ -226,82 +262,6 @@ export class PostgresRejectionStore extends RejectionStore {
 
     return this.pool;
   }
-}
-
-function insertStatement(table: string, rows: number): string {
-  const placeholders = Array.from({ length: rows }, (_, row) => {
-    const first = row * COLUMNS.length;
-
-    return `(${COLUMNS.map((_column, index) => `$${first + index + 1}`).join(', ')})`;
-  });
-
-  return `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')} ON CONFLICT (id) DO NOTHING`;
-}
-
-/**
- * PostgreSQL text cannot contain the NUL character, which SQLite stores.
- *
- * NOTE: NUL characters in text columns are stored as U+FFFD, so such a rejection reads back
- * changed; the payload itself is base64 and unaffected.
- */
-function text(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
-}
-
-function toValues(rejection: StoredRejection): unknown[] {
-  return [
-    text(rejection.id),
-    text(rejection.tenant),
-    text(rejection.reasonCode),
-    text(rejection.detail),
-    text(rejection.deviceId),
-    text(rejection.field),
-    rejection.entryIndex,
-    text(rejection.topic),
-    text(rejection.sourceProtocol),
-    text(rejection.format),
-    text(rejection.contentType),
-    rejection.receivedAtMs,
-    rejection.rejectedAtMs,
-    rejection.payloadBase64,
-    text(rejection.validatorVersion),
-  ];
-}
-
-function whereClause(filter: RejectionFilter): { where: string; values: unknown[] } {
-  const values: unknown[] = [filter.tenant];
-  const conditions = ['tenant = $1'];
-  const add = (condition: (placeholder: string) => string, value: unknown) => {
-    values.push(value);
-    conditions.push(condition(`$${values.length}`));
-  };
-  if (filter.reasonCode !== undefined) add((p) => `reason_code = ${p}`, filter.reasonCode);
-  if (filter.deviceId !== undefined) add((p) => `device_id = ${p}`, filter.deviceId);
-  if (filter.fromMs !== undefined) add((p) => `received_at_ms >= ${p}`, filter.fromMs);
-  if (filter.toMs !== undefined) add((p) => `received_at_ms < ${p}`, filter.toMs);
-
-  return { where: conditions.join(' AND '), values };
-}
-
-function fromRow(row: Record<string, unknown>): StoredRejection {
-  return {
-    id: row.id as string,
-    tenant: row.tenant as string,
-    reasonCode: row.reason_code as string,
-    detail: row.detail as string,
-    deviceId: row.device_id as string,
-    field: row.field as string,
-    entryIndex: row.entry_index as number,
-    topic: row.topic as string,
-    sourceProtocol: row.source_protocol as string,
-    format: row.format as string,
-    contentType: row.content_type as string,
-    // node-postgres returns bigint as a string; epoch milliseconds fit a double exactly.
-    receivedAtMs: Number(row.received_at_ms),
-    rejectedAtMs: Number(row.rejected_at_ms),
-    payloadBase64: row.payload_base64 as string,
-    validatorVersion: row.validator_version as string,
-  };
 }
 
 /** Wraps a pg error in an AppError; connection problems and lost races are retriable. */

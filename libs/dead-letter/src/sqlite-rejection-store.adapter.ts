@@ -1,25 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { type RejectionFilter, RejectionStore, type StoredRejection } from './rejection-store.port';
+import { COLUMNS, REPLACED_COLUMNS } from './rejection-columns';
+import {
+  type RejectionFilter,
+  type RejectionResubmission,
+  RejectionStore,
+  type StoredRejection,
+} from './rejection-store.port';
 
-const COLUMNS = [
-  'id',
-  'tenant',
-  'reason_code',
-  'detail',
-  'device_id',
-  'field',
-  'entry_index',
-  'topic',
-  'source_protocol',
-  'format',
-  'content_type',
-  'received_at_ms',
-  'rejected_at_ms',
-  'payload_base64',
-  'validator_version',
-] as const;
+/** Columns added after the first release; connect() adds them to older tables. */
+const ADDED_COLUMNS: Array<[name: string, type: string]> = [
+  ['resubmitted_at_ms', 'INTEGER'],
+  ['resubmitted_by', 'TEXT'],
+];
 
 /** The embedded rejection store: one SQLite table, indexed for the operators' filters. */
 export class SqliteRejectionStore extends RejectionStore {
@@ -39,17 +33,21 @@ export class SqliteRejectionStore extends RejectionStore {
         device_id TEXT NOT NULL, field TEXT NOT NULL, entry_index INTEGER NOT NULL, topic TEXT NOT NULL,
         source_protocol TEXT NOT NULL, format TEXT NOT NULL, content_type TEXT NOT NULL,
         received_at_ms INTEGER NOT NULL, rejected_at_ms INTEGER NOT NULL, payload_base64 TEXT NOT NULL,
-        validator_version TEXT NOT NULL
+        validator_version TEXT NOT NULL, resubmitted_at_ms INTEGER, resubmitted_by TEXT
       );
       CREATE INDEX IF NOT EXISTS rejections_by_tenant_time ON rejections (tenant, received_at_ms DESC);
     `);
+    addMissingColumns(db);
     this.db = db;
   }
 
   async write(rejections: StoredRejection[]): Promise<void> {
     const db = this.database();
+    // The WHERE of the upsert leaves a known id unchanged unless it reopens a re-submitted rejection.
     const insert = db.prepare(
-      `INSERT OR IGNORE INTO rejections (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`,
+      `INSERT INTO rejections (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${REPLACED_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
+       WHERE rejections.resubmitted_at_ms IS NOT NULL AND excluded.received_at_ms >= rejections.resubmitted_at_ms`,
     );
     db.transaction((rows: StoredRejection[]) => {
       for (const row of rows) {
@@ -69,6 +67,32 @@ export class SqliteRejectionStore extends RejectionStore {
       .all({ ...params, limit: filter.limit ?? 100, offset: filter.offset ?? 0 }) as Record<string, unknown>[];
 
     return { items: rows.map(fromRow), total };
+  }
+
+  async get(tenant: string, id: string): Promise<StoredRejection | undefined> {
+    const row = this.database().prepare('SELECT * FROM rejections WHERE tenant = ? AND id = ?').get(tenant, id);
+
+    return row === undefined ? undefined : fromRow(row as Record<string, unknown>);
+  }
+
+  async markResubmitted(tenant: string, id: string, resubmission: RejectionResubmission): Promise<boolean> {
+    const result = this.database()
+      .prepare(
+        `UPDATE rejections SET resubmitted_at_ms = ?, resubmitted_by = ?
+         WHERE tenant = ? AND id = ? AND resubmitted_at_ms IS NULL`,
+      )
+      .run(resubmission.resubmittedAtMs, resubmission.resubmittedBy, tenant, id);
+
+    return result.changes === 1;
+  }
+
+  async unmarkResubmitted(tenant: string, id: string, resubmission: RejectionResubmission): Promise<void> {
+    this.database()
+      .prepare(
+        `UPDATE rejections SET resubmitted_at_ms = NULL, resubmitted_by = NULL
+         WHERE tenant = ? AND id = ? AND resubmitted_at_ms = ? AND resubmitted_by = ?`,
+      )
+      .run(tenant, id, resubmission.resubmittedAtMs, resubmission.resubmittedBy);
   }
 
   async count(tenant: string): Promise<number> {
@@ -114,6 +138,9 @@ function whereClause(filter: RejectionFilter): { where: string; params: Record<s
     conditions.push('received_at_ms < @toMs');
     params.toMs = filter.toMs;
   }
+  if (filter.state !== undefined) {
+    conditions.push(filter.state === 'open' ? 'resubmitted_at_ms IS NULL' : 'resubmitted_at_ms IS NOT NULL');
+  }
 
   return { where: conditions.join(' AND '), params };
 }
@@ -135,6 +162,8 @@ function toRow(rejection: StoredRejection): Record<(typeof COLUMNS)[number], unk
     rejected_at_ms: rejection.rejectedAtMs,
     payload_base64: rejection.payloadBase64,
     validator_version: rejection.validatorVersion,
+    resubmitted_at_ms: rejection.resubmittedAtMs ?? null,
+    resubmitted_by: rejection.resubmittedAtMs === undefined ? null : (rejection.resubmittedBy ?? ''),
   };
 }
 
@@ -155,5 +184,23 @@ function fromRow(row: Record<string, unknown>): StoredRejection {
     rejectedAtMs: row.rejected_at_ms as number,
     payloadBase64: row.payload_base64 as string,
     validatorVersion: row.validator_version as string,
+    ...(typeof row.resubmitted_at_ms === 'number'
+      ? { resubmittedAtMs: row.resubmitted_at_ms, resubmittedBy: (row.resubmitted_by as string | null) ?? '' }
+      : {}),
   };
+}
+
+/**
+ * Adds the columns of later releases to a table created by an earlier one. The check and the
+ * ALTER run in one write transaction, so processes that share the file add each column once.
+ */
+function addMissingColumns(db: Database.Database): void {
+  db.transaction(() => {
+    const existing = new Set((db.prepare('PRAGMA table_info(rejections)').all() as Array<{ name: string }>).map((column) => column.name));
+    for (const [name, type] of ADDED_COLUMNS) {
+      if (!existing.has(name)) {
+        db.exec(`ALTER TABLE rejections ADD COLUMN ${name} ${type}`);
+      }
+    }
+  }).immediate();
 }

@@ -112,6 +112,38 @@ if (url === '') {
       expect(rows).toEqual([{ collation_name: 'C' }]);
     });
 
+    it('adds state columns to an older table', async () => {
+      const admin = new DataSource({ type: 'postgres', url });
+      await admin.initialize();
+      try {
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS "${adapterSchema}"`);
+        await admin.query(`DROP TABLE IF EXISTS "${adapterSchema}"."rejections"`);
+        await admin.query(`
+          CREATE TABLE "${adapterSchema}"."rejections" (
+            id text COLLATE "C" PRIMARY KEY, tenant text COLLATE "C" NOT NULL, reason_code text COLLATE "C" NOT NULL,
+            detail text NOT NULL, device_id text COLLATE "C" NOT NULL, field text NOT NULL, entry_index integer NOT NULL,
+            topic text NOT NULL, source_protocol text NOT NULL, format text NOT NULL, content_type text NOT NULL,
+            received_at_ms bigint NOT NULL, rejected_at_ms bigint NOT NULL, payload_base64 text NOT NULL,
+            validator_version text NOT NULL
+          )`);
+        await admin.query(
+          `INSERT INTO "${adapterSchema}"."rejections" VALUES
+             ('old-1', 'legacy', 'OUT_OF_RANGE', 'too high', 'dev', 'P2', 0, 't', 'mqtt', 'json', 'application/json', 1000, 1010, 'e30=', '0.1.0')`,
+        );
+      } finally {
+        await admin.destroy();
+      }
+      sut = makeStore();
+
+      await sut.connect();
+      const before = await sut.list({ tenant: 'legacy', state: 'open' });
+      const marked = await sut.markResubmitted('legacy', 'old-1', { resubmittedAtMs: 2000, resubmittedBy: 'operator' });
+
+      expect(before.items.map((item) => item.id)).toEqual(['old-1']);
+      expect(marked).toBe(true);
+      expect(await sut.get('legacy', 'old-1')).toMatchObject({ resubmittedAtMs: 2000, resubmittedBy: 'operator' });
+    });
+
     it('rejects a negative limit', async () => {
       sut = makeStore();
       await sut.connect();

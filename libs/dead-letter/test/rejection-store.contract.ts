@@ -1,4 +1,4 @@
-import type { RejectionStore, StoredRejection } from '@stadtdaten/dead-letter';
+import { type RejectionStore, type StoredRejection, rejectionState } from '@stadtdaten/dead-letter';
 
 /** 2025-01-01T00:00:00Z. */
 const BASE_MS = 1_735_689_600_000;
@@ -249,6 +249,126 @@ export function runRejectionStoreContract(
 
         expect(items).toHaveLength(100);
         expect(total).toBe(120);
+      });
+    });
+
+    describe('re-submission', () => {
+      const mark = { resubmittedAtMs: BASE_MS + 60_000, resubmittedBy: 'operator-1' };
+
+      it('marks an open rejection', async () => {
+        const tenant = uniqueTenant();
+        const rejection = makeRejection({ tenant, key: 'fixed' });
+        await sut.write([rejection]);
+
+        const marked = await sut.markResubmitted(tenant, rejection.id, mark);
+
+        expect(marked).toBe(true);
+        expect(await sut.get(tenant, rejection.id)).toEqual({ ...rejection, ...mark });
+        expect(rejectionState((await sut.get(tenant, rejection.id))!)).toBe('resubmitted');
+      });
+
+      it('keeps the first mark', async () => {
+        const tenant = uniqueTenant();
+        const rejection = makeRejection({ tenant, key: 'twice' });
+        await sut.write([rejection]);
+        await sut.markResubmitted(tenant, rejection.id, mark);
+
+        const second = await sut.markResubmitted(tenant, rejection.id, { resubmittedAtMs: BASE_MS + 90_000, resubmittedBy: 'operator-2' });
+
+        expect(second).toBe(false);
+        expect(await sut.get(tenant, rejection.id)).toMatchObject(mark);
+      });
+
+      it('marks nothing for an unknown id or another tenant', async () => {
+        const tenant = uniqueTenant();
+        const rejection = makeRejection({ tenant, key: 'mine' });
+        await sut.write([rejection]);
+
+        expect(await sut.markResubmitted(tenant, `${tenant}/missing`, mark)).toBe(false);
+        expect(await sut.markResubmitted(uniqueTenant(), rejection.id, mark)).toBe(false);
+        expect(await sut.get(uniqueTenant(), rejection.id)).toBeUndefined();
+        expect(rejectionState((await sut.get(tenant, rejection.id))!)).toBe('open');
+      });
+
+      it('unmarks only the given mark', async () => {
+        const tenant = uniqueTenant();
+        const rejection = makeRejection({ tenant, key: 'undo' });
+        await sut.write([rejection]);
+        await sut.markResubmitted(tenant, rejection.id, mark);
+
+        await sut.unmarkResubmitted(tenant, rejection.id, { ...mark, resubmittedBy: 'operator-2' });
+        const afterOtherUnmark = await sut.get(tenant, rejection.id);
+        await sut.unmarkResubmitted(tenant, rejection.id, mark);
+
+        expect(afterOtherUnmark).toMatchObject(mark);
+        expect(await sut.get(tenant, rejection.id)).toEqual(rejection);
+      });
+
+      it.each([
+        ['open', ['r-open']],
+        ['resubmitted', ['r-sent']],
+        [undefined, ['r-sent', 'r-open']],
+      ] as const)('filters by state %s', async (state, keys) => {
+        const tenant = uniqueTenant();
+        const sent = makeRejection({ tenant, key: 'r-sent', receivedAtMs: BASE_MS + 1 });
+        await sut.write([makeRejection({ tenant, key: 'r-open' }), sent]);
+        await sut.markResubmitted(tenant, sent.id, mark);
+
+        const { items, total } = await sut.list({ tenant, state });
+
+        expect(items.map(keyOf)).toEqual(keys);
+        expect(total).toBe(keys.length);
+      });
+
+      it('keeps the mark on redelivery of the original', async () => {
+        const tenant = uniqueTenant();
+        const rejection = makeRejection({ tenant, key: 'redelivered' });
+        await sut.write([rejection]);
+        await sut.markResubmitted(tenant, rejection.id, mark);
+
+        await sut.write([{ ...rejection, detail: 'redelivered' }]);
+
+        expect(await sut.get(tenant, rejection.id)).toEqual({ ...rejection, ...mark });
+      });
+
+      it('reopens when the re-submitted message fails again', async () => {
+        const tenant = uniqueTenant();
+        const rejection = makeRejection({ tenant, key: 'failed-again' });
+        await sut.write([rejection]);
+        await sut.markResubmitted(tenant, rejection.id, mark);
+        const again = {
+          ...rejection,
+          detail: 'rejected again',
+          format: 'senml',
+          receivedAtMs: mark.resubmittedAtMs,
+          rejectedAtMs: mark.resubmittedAtMs + 20,
+        };
+
+        await sut.write([again, { ...again, detail: 'duplicate in one batch' }]);
+
+        expect(await sut.get(tenant, rejection.id)).toEqual(again);
+        expect((await sut.list({ tenant, state: 'open' })).items).toEqual([again]);
+      });
+
+      it('stores a mark given to write', async () => {
+        const tenant = uniqueTenant();
+        const imported = { ...makeRejection({ tenant, key: 'imported' }), ...mark };
+
+        await sut.write([imported]);
+
+        expect((await sut.list({ tenant })).items).toEqual([imported]);
+      });
+
+      it('keeps the mark across close and reopen', async () => {
+        const tenant = uniqueTenant();
+        const rejection = makeRejection({ tenant, key: 'kept-mark' });
+        await sut.write([rejection]);
+        await sut.markResubmitted(tenant, rejection.id, mark);
+        await sut.close();
+
+        const reopened = await open();
+
+        expect(await reopened.get(tenant, rejection.id)).toEqual({ ...rejection, ...mark });
       });
     });
 

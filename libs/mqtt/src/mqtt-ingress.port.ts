@@ -1,3 +1,5 @@
+import type { TopicAccessPolicy } from './topic-access';
+
 /** A PUBLISH received from an authenticated MQTT client. */
 export interface InboundMqttMessage {
   topic: string;
@@ -29,6 +31,23 @@ export abstract class MqttIngress {
   abstract publish(topic: string, payload: Buffer | string, options?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
 
   abstract isHealthy(): Promise<boolean>;
+
+  /**
+   * Lets `policy` decide subscriptions to, and deliveries of, topics below its prefix. Returns
+   * false where the edge is a client of an external broker, because there the broker's ACL
+   * decides, and it cannot see who may read which datastream.
+   */
+  useTopicAccess(_policy: TopicAccessPolicy): boolean {
+    return false;
+  }
+
+  /**
+   * Tests whether any client subscribes to a topic filter below `prefix`. Returns undefined
+   * where the edge cannot tell, because the subscribers are clients of an external broker.
+   */
+  hasSubscribers(_prefix: string): boolean | undefined {
+    return undefined;
+  }
 
   /** Stops accepting connections, lets running handlers finish, and closes. */
   abstract close(): Promise<void>;

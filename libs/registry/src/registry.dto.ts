@@ -111,4 +111,10 @@ export interface ListDatastreamsOptions {
 export interface ApplyCatalogOptions {
   /** Validates and computes the changes without writing them. */
   dryRun?: boolean;
+  /**
+   * Accepts device types whose id starts with the reserved prefix `analytics-`. Only the
+   * analytics service's registrar and the restore of an export set it. The catalog routes of
+   * the HTTP API and the CLI never do, so a tenant cannot define such a type.
+   */
+  allowDerivedTypes?: boolean;
 }

@@ -117,11 +117,11 @@ export class RegistryService {
    * document again changes nothing. Throws AppError INVALID_CATALOG listing every problem.
    */
   async applyCatalog(document: unknown, options: ApplyCatalogOptions = {}): Promise<CatalogResult> {
-    const dryRun = options.dryRun ?? false;
+    const settings = { dryRun: options.dryRun ?? false, allowDerivedTypes: options.allowDerivedTypes ?? false };
     const pseudonymized = await this.pseudonymizeOwners(document);
 
     return this.write(() =>
-      this.dataSource.transaction((manager) => applyCatalogIn(manager, pseudonymized, dryRun)),
+      this.dataSource.transaction((manager) => applyCatalogIn(manager, pseudonymized, settings)),
     );
   }
 

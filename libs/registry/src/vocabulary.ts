@@ -34,6 +34,15 @@ export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
  */
 export const THING_OR_DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$/;
 
+/**
+ * Device ids that equal a platform topic level below `stadtdaten/<tenant>/`. Mosquitto's ACL
+ * lets the device with the certificate CN `<tenant>/<device>` write `stadtdaten/<tenant>/<device>/#`,
+ * so a device `quality` could publish false quality messages (`stadtdaten/<tenant>/quality/<device>`,
+ * sent by the analytics service) and a device `status` false gateway status messages
+ * (`stadtdaten/<tenant>/status/#`).
+ */
+export const RESERVED_DEVICE_IDS: readonly string[] = ['quality', 'status'];
+
 /** Decoded payload field names: letters, digits, `_`, `-`, `:` and `.` (for nested fields), 1 to 64 characters. */
 export const FIELD_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
 

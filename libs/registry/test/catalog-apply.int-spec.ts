@@ -341,4 +341,82 @@ describeRegistryBackends(RegistryService.name, (makeRegistry) => {
       );
     });
   });
+
+  describe('applyCatalog reserved ids', () => {
+    /** makeCatalog() with the SDS011 type renamed to `typeId`, and its device moved to that type. */
+    function catalogWithType(typeId: string) {
+      const catalog = makeCatalog();
+      catalog.deviceTypes[0].id = typeId;
+      catalog.devices[0].type = typeId;
+
+      return catalog;
+    }
+
+    async function errorOf(document: unknown, options = {}): Promise<AppError> {
+      const error = await sut.applyCatalog(document, options).then(
+        () => undefined,
+        (caught: unknown) => caught as AppError,
+      );
+      if (error === undefined) {
+        throw new Error('applyCatalog accepted a reserved id');
+      }
+
+      return error;
+    }
+
+    it('rejects an analytics device type', async () => {
+      const error = await errorOf(catalogWithType('analytics-rollup-sds011'));
+
+      expect(error.code).toBe(ErrorCode.INVALID_CATALOG);
+      expect(error.message).toContain('(1 problem)');
+      expect(error.message).toContain(
+        '\n- deviceTypes[0].id: device type id "analytics-rollup-sds011" starts with "analytics-", which is reserved for the device types of the analytics service; choose an id without that prefix',
+      );
+      expect(await sut.listTenants()).toEqual([]);
+    });
+
+    it('rejects an analytics device type on a dry run', async () => {
+      const error = await errorOf(catalogWithType('analytics-custom'), { dryRun: true });
+
+      expect(error.details.problems).toEqual([
+        expect.objectContaining({ path: 'deviceTypes[0].id', message: expect.stringContaining('"analytics-custom"') }),
+      ]);
+    });
+
+    it('accepts an analytics device type from the registrar', async () => {
+      const result = await sut.applyCatalog(catalogWithType('analytics-rollup-sds011'), { allowDerivedTypes: true });
+
+      expect(result.changes).toContain('created device type darmstadt/analytics-rollup-sds011');
+      expect((await sut.getDeviceContext('darmstadt', 'sds011-15092'))?.deviceType).toBe('analytics-rollup-sds011');
+    });
+
+    it('accepts ids that only contain the prefix', async () => {
+      const result = await sut.applyCatalog(catalogWithType('sds011-analytics-'));
+
+      expect(result.created).toBe(FIXTURE_ENTITIES);
+    });
+
+    it.each(['quality', 'status'])('rejects the device id %s', async (deviceId) => {
+      const catalog = makeCatalog();
+      catalog.devices[1].id = deviceId;
+
+      const error = await errorOf(catalog, { allowDerivedTypes: true });
+
+      expect(error.details.problems).toEqual([
+        {
+          path: 'devices[1].id',
+          message: `device id "${deviceId}" is reserved, because the MQTT topics stadtdaten/<tenant>/${deviceId}/… carry messages of the platform and a device may publish below stadtdaten/<tenant>/<device id>/; choose another id`,
+        },
+      ]);
+    });
+
+    it('accepts device ids that differ in case', async () => {
+      const catalog = makeCatalog();
+      catalog.devices[1].id = 'Quality';
+
+      const result = await sut.applyCatalog(catalog);
+
+      expect(result.changes).toContain('created device darmstadt/Quality');
+    });
+  });
 });

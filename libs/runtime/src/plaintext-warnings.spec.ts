@@ -76,4 +76,19 @@ describe('warnPlaintextConnections', () => {
       }),
     ]);
   });
+
+  it('logs the analytics MQTT client without TLS', () => {
+    const { logger, lines } = makeLogger();
+
+    warnPlaintextConnections(logger, { STADTDATEN_ANALYTICS_MQTT_URL: 'mqtt://127.0.0.1:1883' });
+
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        setting: 'STADTDATEN_ANALYTICS_MQTT_URL',
+        target: 'MQTT mqtt://127.0.0.1:1883',
+        msg: 'connection without TLS, allowed by STADTDATEN_ALLOW_PLAINTEXT',
+      }),
+    ]);
+  });
 });

@@ -14,6 +14,8 @@ import { JOB_RUNNERS, type JobRunner } from './jobs/job-runner';
 import { JobScheduler } from './jobs/job-scheduler.service';
 import { JobTracker } from './jobs/job-tracker.service';
 import { JobsController } from './jobs/jobs.controller';
+import { PublicQualityController } from './quality/public-quality.controller';
+import { PublicQualityService } from './quality/public-quality.service';
 import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
 import { StatusPublisher } from './quality/status-publisher.service';
@@ -23,15 +25,16 @@ const RUNNERS = [QualityService, ParkingForecastJob, ParkingOccupancyJob, AirQua
 
 /**
  * Rollups, forecasts, indicators and data-quality checks over every tenant's observations, with
- * GET /api/v1/jobs and GET /api/v1/quality. Needs RuntimeModule (and HttpEdgeModule for the
- * routes); uses the process's MqttIngress where one is provided.
+ * GET /api/v1/jobs, GET /api/v1/quality and GET /api/v1/quality/public/{tenant}. Needs
+ * RuntimeModule (and HttpEdgeModule for the routes); uses the process's MqttIngress where one
+ * is provided.
  */
 @Module({})
 export class AnalyticsModule {
   static register(settings: AnalyticsSettings): DynamicModule {
     return {
       module: AnalyticsModule,
-      controllers: [JobsController, QualityController],
+      controllers: [JobsController, QualityController, PublicQualityController],
       providers: [
         { provide: AnalyticsSettings, useValue: settings },
         SourceDirectory,
@@ -40,6 +43,7 @@ export class AnalyticsModule {
         JobTracker,
         RollupService,
         StatusPublisher,
+        PublicQualityService,
         ...RUNNERS,
         { provide: JOB_RUNNERS, useFactory: (...runners: JobRunner[]) => runners, inject: RUNNERS },
         JobScheduler,

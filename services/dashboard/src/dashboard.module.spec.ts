@@ -153,6 +153,23 @@ describe(DashboardModule.name, () => {
     expect(response.headers.get('content-type')).toContain(contentType);
   });
 
+  it.each([
+    ['/js/map.js', 'public, max-age=0'],
+    ['/darmstadt-outline.geojson', 'public, max-age=0'],
+    ['/', 'public, max-age=0'],
+    ['/vendor/leaflet/leaflet.js', 'public, max-age=300'],
+    ['/vendor/uplot/uPlot.min.css', 'public, max-age=300'],
+  ])('compresses %s for gzip clients', async (path, cacheControl) => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('vary')).toContain('Accept-Encoding');
+    expect(response.headers.get('etag')).toMatch(/-gzip"$/);
+    expect(response.headers.get('cache-control')).toBe(cacheControl);
+    expect((await response.text()).length).toBeGreaterThan(0);
+  });
+
   it('serves config script with options', async () => {
     const response = await fetch(`${baseUrl}/config.js`);
     const body = await response.text();

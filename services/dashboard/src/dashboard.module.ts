@@ -1,10 +1,18 @@
 import { dirname, join } from 'node:path';
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationBootstrap,
+  RequestMethod,
+} from '@nestjs/common';
 import express from 'express';
 import { DashboardConfigController } from './dashboard-config.controller';
 import { DASHBOARD_OPTIONS, type DashboardOptions, validateDashboardOptions } from './dashboard.options';
 import { LatestFeedService } from './live/latest-feed.service';
 import { LatestStreamController } from './live/latest-stream.controller';
+import { type CompressedStaticHandler, compressedStatic } from './static/compressed-static';
 
 /** `public/` beside `src/` and `dist/`, so the same path works under jest and at run time. */
 export const DASHBOARD_PUBLIC_DIR = join(__dirname, '..', 'public');
@@ -17,21 +25,42 @@ export function vendorDirs(): { leaflet: string; uplot: string } {
   };
 }
 
+/** Seconds a browser may reuse a vendored library without asking; the URLs carry no version. */
+const VENDOR_MAX_AGE_SECONDS = 300;
+
 /**
  * Builds the router for the static pages and the vendored libraries. It runs as middleware, so
  * it responds before the global auth guard and needs no token; paths it does not know fall
- * through to the controllers.
+ * through to the controllers. Text files go out gzip-compressed when the client accepts it. No
+ * file name carries a content hash (there is no build step), so nothing is marked immutable: the
+ * pages revalidate with their ETag on every load.
  */
-export function createStaticRouter(): express.Router {
+export function createStaticRouter(): { router: express.Router; warm: () => Promise<void> } {
   const vendor = vendorDirs();
   const router = express.Router();
-  const staticOptions = { fallthrough: true, index: 'index.html', maxAge: '5m' };
+  const compressed: CompressedStaticHandler[] = [];
+  const folders = [
+    { path: '/vendor/leaflet', dir: vendor.leaflet, maxAgeSeconds: VENDOR_MAX_AGE_SECONDS },
+    { path: '/vendor/uplot', dir: vendor.uplot, maxAgeSeconds: VENDOR_MAX_AGE_SECONDS },
+    { path: '/', dir: DASHBOARD_PUBLIC_DIR, maxAgeSeconds: 0 },
+  ];
 
-  router.use('/vendor/leaflet', express.static(vendor.leaflet, staticOptions));
-  router.use('/vendor/uplot', express.static(vendor.uplot, staticOptions));
-  router.use(express.static(DASHBOARD_PUBLIC_DIR, { ...staticOptions, maxAge: 0 }));
+  for (const { path, dir, maxAgeSeconds } of folders) {
+    const cacheControl = `public, max-age=${maxAgeSeconds}`;
+    const handler = compressedStatic(dir, { cacheControl, index: 'index.html' });
+    compressed.push(handler);
+    router.use(path, handler);
+    router.use(path, express.static(dir, { fallthrough: true, index: 'index.html', maxAge: maxAgeSeconds * 1000 }));
+  }
 
-  return router;
+  // One folder after the other, so the gzip copies take at most one thread of libuv's pool.
+  const warm = async () => {
+    for (const handler of compressed) {
+      await handler.warm();
+    }
+  };
+
+  return { router, warm };
 }
 
 /**
@@ -41,7 +70,9 @@ export function createStaticRouter(): express.Router {
  * time-series store, logger).
  */
 @Module({})
-export class DashboardModule implements NestModule {
+export class DashboardModule implements NestModule, OnApplicationBootstrap {
+  private readonly staticFiles = createStaticRouter();
+
   static register(options: DashboardOptions): DynamicModule {
     return {
       module: DashboardModule,
@@ -51,6 +82,11 @@ export class DashboardModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(createStaticRouter()).forRoutes({ path: '{*path}', method: RequestMethod.GET });
+    consumer.apply(this.staticFiles.router).forRoutes({ path: '{*path}', method: RequestMethod.GET });
+  }
+
+  /** Starts making the gzip copies of the static files in the background; requests need not wait for it. */
+  onApplicationBootstrap(): void {
+    void this.staticFiles.warm();
   }
 }

@@ -107,22 +107,43 @@ describeInBrowserWithSamples('admin console in Chromium', (dir) => {
     // The register's own value with a slipped decimal point, which the range check rejects.
     await sendReading(platform, deviceToken, station.deviceId, { time, charge_points: station.readings[0].charge_points, power: power * 100 });
     const adminToken = await platform.issueToken(TENANT, ['tenant-admin'], 'rejection-test');
-    await waitFor('the rejection of the slipped value', async () => {
-      const { body } = await getJson(platform, `/api/v1/tenants/${TENANT}/rejections?device=${station.deviceId}`, adminToken);
-      return body.total > 0 ? body : undefined;
-    });
+    const rejectionsOf = async (state: string): Promise<Array<{ id: string; payloadBase64: string; resubmittedBy: string | null }>> =>
+      (await getJson(platform, `/api/v1/tenants/${TENANT}/rejections?device=${station.deviceId}&state=${state}`, adminToken)).body.items;
+    const slipped = await waitFor('the rejection of the slipped value', async () =>
+      (await rejectionsOf('open')).find((item) => Buffer.from(item.payloadBase64, 'base64').toString('utf8').includes(String(power * 100))),
+    );
 
     await login(['tenant-admin'], TENANT, '#/rejections');
-    const row = page.locator('#rejections-table tbody tr', { hasText: station.deviceId }).first();
+    const openRows = page.locator('#rejections-table tbody tr', { hasText: station.deviceId });
+    const row = openRows.first();
     await row.waitFor({ timeout: WAIT_TIMEOUT_MS });
+    const openBefore = await openRows.count();
     expect(await row.innerText()).toContain('OUT_OF_RANGE');
+    expect(await row.innerText()).toContain('offen');
     await row.locator('button').click();
     const editor = page.locator('#resubmit-payload');
     const payload = JSON.parse(await editor.inputValue());
     payload.power = power;
     await editor.fill(JSON.stringify(payload, null, 2));
     await page.locator('#resubmit-form button[type="submit"]').click();
-    await page.locator('#rejection-result[data-kind="success"]').waitFor({ timeout: WAIT_TIMEOUT_MS });
+    await page.locator('#rejection-result[data-kind="success"]').filter({ hasText: 'erneut gesendet markiert' }).waitFor({ timeout: WAIT_TIMEOUT_MS });
+    // The list reloads after the message was accepted; the re-submitted rejection leaves it.
+    const openAfter = await waitFor('the open list without the re-submitted rejection', async () => {
+      const count = await openRows.count();
+      return count < openBefore ? count : undefined;
+    });
+
+    expect(openAfter).toBe(openBefore - 1);
+    expect(await page.locator('#rejection-result').innerText()).toContain('erneut gesendet markiert');
+    expect((await rejectionsOf('open')).map((item) => item.id)).not.toContain(slipped.id);
+    expect((await rejectionsOf('resubmitted')).find((item) => item.id === slipped.id)?.resubmittedBy).toBe('tenant-admin-user');
+
+    await page.locator('#rejection-state').selectOption('all');
+    await page.locator('#rejection-filter button[type="submit"]').click();
+    await page.locator('#rejections-table tbody tr', { hasText: 'erneut gesendet am' }).first().waitFor({ timeout: WAIT_TIMEOUT_MS });
+    const resubmittedRow = page.locator('#rejections-table tbody tr', { hasText: 'erneut gesendet am' }).first();
+    expect(await resubmittedRow.innerText()).toContain('tenant-admin-user');
+    expect(await resubmittedRow.locator('button').count()).toBe(0);
 
     const chartPath = `/datastream.html?id=${station.deviceId}.power&range=custom&from=${REGISTER_DAY}&to=${REGISTER_DAY}&aggregation=raw`;
     const values = await waitFor('the corrected value in the chart table', async () => {

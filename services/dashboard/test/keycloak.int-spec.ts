@@ -10,10 +10,14 @@ import { DashboardModule } from '../src/dashboard.module';
 import { CHROMIUM_PATH, WAIT_TIMEOUT_MS, launchBrowser } from './browser';
 
 /**
- * The dashboard client of the local Keycloak realm (tools/dev-services/keycloak) allows the
- * redirect http://127.0.0.1:8080/*, so the console must run on that port.
+ * Port of the console under test, beside the dev services' own ports (18xxx), where `npm start`
+ * (8080) does not collide with it. The client "dashboard" of the local realm
+ * (tools/dev-services/keycloak/realm-stadtdaten.json) allows redirects to this port and to 8080.
+ * A free port chosen at run time cannot work: Keycloak would accept its redirect (it ignores the
+ * port of a loopback redirect URI registered without one), but its CORS check needs the exact
+ * origin for the browser's token request.
  */
-const CONSOLE_PORT = 8080;
+const CONSOLE_PORT = 18182;
 const ISSUER = process.env.STADTDATEN_OIDC_ISSUER;
 /** Test users of the local realm, listed with their passwords in tools/dev-services/README.md. */
 const USERS = {
@@ -32,8 +36,69 @@ if (skipReason) {
 }
 const describeWithKeycloak = skipReason ? describe.skip : describe;
 
+/** Creates the query API with the console, logging in through the Keycloak of the dev services. */
+async function createConsoleApp(dataDir: string): Promise<INestApplication> {
+  @Module({
+    imports: [
+      RuntimeModule.forRoot({
+        service: 'dashboard-oidc-test',
+        version: 'test',
+        env: 'test',
+        logLevel: 'silent',
+        dataDir,
+        logger: pino({ level: 'silent' }),
+        adapters: {
+          STADTDATEN_AUTH: 'oidc',
+          STADTDATEN_OIDC_ISSUER: ISSUER,
+          STADTDATEN_OIDC_AUDIENCE: process.env.STADTDATEN_OIDC_AUDIENCE ?? 'stadtdaten',
+          STADTDATEN_OIDC_CA_FILE: process.env.STADTDATEN_OIDC_CA_FILE,
+        },
+      }),
+      HttpEdgeModule,
+      QueryApiModule,
+      DashboardModule.register({ tenant: 'darmstadt', oidc: { issuer: ISSUER!, clientId: 'dashboard' } }),
+    ],
+  })
+  class OidcAppModule {}
+
+  return createHttpApp(OidcAppModule);
+}
+
+const redirectUri = (port: number) => `http://127.0.0.1:${port}/admin.html`;
+
+/** Tests whether the realm's dashboard client accepts the console's redirect URI on this port. */
+async function acceptsRedirect(page: Page, port: number): Promise<boolean> {
+  const query = new URLSearchParams({
+    client_id: 'dashboard',
+    redirect_uri: redirectUri(port),
+    response_type: 'code',
+    scope: 'openid',
+    code_challenge: 'A'.repeat(43),
+    code_challenge_method: 'S256',
+  });
+  const response = await page.goto(`${ISSUER}/protocol/openid-connect/auth?${query}`);
+
+  return response?.status() === 200 && (await page.locator('#username').count()) > 0;
+}
+
+/** Starts the console on CONSOLE_PORT; throws with the fix when the realm or the port is not ready for it. */
+async function startConsole(dataDir: string, probe: Page): Promise<INestApplication> {
+  if (!(await acceptsRedirect(probe, CONSOLE_PORT))) {
+    throw new Error(
+      `Keycloak's client "dashboard" rejects the redirect ${redirectUri(CONSOLE_PORT)}: its realm was imported from an older realm file; re-import it as tools/dev-services/README.md describes`,
+    );
+  }
+  const app = await createConsoleApp(dataDir);
+  await app.listen(CONSOLE_PORT, '127.0.0.1').catch(async (error: Error) => {
+    await app.close();
+    throw new Error(`port ${CONSOLE_PORT} is taken (${error.message}): the Keycloak client accepts the console only there; stop what uses it`);
+  });
+
+  return app;
+}
+
 describeWithKeycloak('admin console login with Keycloak', () => {
-  let app: INestApplication;
+  let app: INestApplication | undefined;
   let dataDir: string;
   let context: BrowserContext;
   let closeBrowser: () => Promise<void>;
@@ -41,33 +106,13 @@ describeWithKeycloak('admin console login with Keycloak', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-dashboard-oidc-'));
-    @Module({
-      imports: [
-        RuntimeModule.forRoot({
-          service: 'dashboard-oidc-test',
-          version: 'test',
-          env: 'test',
-          logLevel: 'silent',
-          dataDir,
-          logger: pino({ level: 'silent' }),
-          adapters: {
-            STADTDATEN_AUTH: 'oidc',
-            STADTDATEN_OIDC_ISSUER: ISSUER,
-            STADTDATEN_OIDC_AUDIENCE: process.env.STADTDATEN_OIDC_AUDIENCE ?? 'stadtdaten',
-            STADTDATEN_OIDC_CA_FILE: process.env.STADTDATEN_OIDC_CA_FILE,
-          },
-        }),
-        HttpEdgeModule,
-        QueryApiModule,
-        DashboardModule.register({ tenant: 'darmstadt', oidc: { issuer: ISSUER!, clientId: 'dashboard' } }),
-      ],
-    })
-    class OidcAppModule {}
-    app = await createHttpApp(OidcAppModule);
-    await app.listen(CONSOLE_PORT, '127.0.0.1').catch((error: Error) => {
-      throw new Error(`port ${CONSOLE_PORT} is taken, but the Keycloak client only accepts redirects to it: stop what uses it (${error.message})`);
-    });
     ({ context, close: closeBrowser } = await launchBrowser('de-DE', { trustAnyCertificate: true }));
+    const probe = await context.newPage();
+    try {
+      app = await startConsole(dataDir, probe);
+    } finally {
+      await probe.close();
+    }
   }, 120_000);
 
   beforeEach(async () => {
@@ -88,7 +133,7 @@ describeWithKeycloak('admin console login with Keycloak', () => {
   async function loginAs(user: { username: string; password: string }) {
     // A Keycloak session from an earlier login would skip the form, so each login starts without cookies.
     await context.clearCookies();
-    await page.goto(`http://127.0.0.1:${CONSOLE_PORT}/admin.html`);
+    await page.goto(redirectUri(CONSOLE_PORT));
     await page.evaluate(() => sessionStorage.clear());
     await page.reload();
     await page.locator('#oidc-login').click();
@@ -97,7 +142,7 @@ describeWithKeycloak('admin console login with Keycloak', () => {
     await page.locator('#username').fill(user.username);
     await page.locator('#password').fill(user.password);
     await page.locator('#kc-login').click();
-    await page.waitForURL(/127\.0\.0\.1:8080\/admin\.html/);
+    await page.waitForURL((url) => url.origin === `http://127.0.0.1:${CONSOLE_PORT}` && url.pathname === '/admin.html');
     await page.locator('#screen-heading').waitFor({ timeout: WAIT_TIMEOUT_MS });
   }
 

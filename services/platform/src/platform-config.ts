@@ -9,6 +9,7 @@ import {
   requireSettingGroups,
   signingSettings,
 } from '@stadtdaten/config';
+import { analyticsSettings } from '@stadtdaten/analytics';
 import { openDataSettings } from '@stadtdaten/opendata';
 import { z } from 'zod';
 
@@ -18,6 +19,7 @@ export const platformConfigSchema = z.object({
   ...connectorSettings,
   ...openDataSettings,
   ...signingSettings,
+  ...analyticsSettings,
   STADTDATEN_HTTP_HOST: z.string().default('127.0.0.1').describe('address the HTTP server binds to'),
   STADTDATEN_HTTP_PORT: portSetting(8080).describe('HTTP port of the API and the dashboard (0 picks a free port)'),
   ...httpTlsSettings,

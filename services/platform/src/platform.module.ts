@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule, AnalyticsSettings } from '@stadtdaten/analytics';
 import { DashboardModule } from '@stadtdaten/dashboard';
 import { SOURCE_DECODERS } from '@stadtdaten/connectors';
 import { ConnectorSettings, ConnectorsModule, IngestModule, IngestSettings } from '@stadtdaten/ingest-gateway';
@@ -19,7 +20,11 @@ export const PLATFORM_VERSION = '0.1.0';
 export class PlatformModule {
   /**
    * With `pipelineInWorker`, the validator and the storage writer run in a worker thread
-   * (PipelineWorkerService) instead of the main thread.
+   * (PipelineWorkerService) instead of the main thread. The analytics jobs stay on the main
+   * thread in both modes, because their routes (/api/v1/jobs, /api/v1/quality) need the HTTP
+   * server and their quality messages go out through the MQTT broker, both on this thread.
+   * They read what the worker writes from the shared event log and time-series store.
+   * Throws AppError INVALID_CONFIG when STADTDATEN_ANALYTICS_FILE is invalid.
    */
   static register(config: PlatformConfig, options: { logger?: Logger; pipelineInWorker?: boolean } = {}) {
     const { logger, pipelineInWorker = false } = options;
@@ -49,9 +54,10 @@ export class PlatformModule {
         ...pipeline,
         QueryApiModule,
         OpenDataModule.register(openDataSettingsFrom(config)),
-        SensorThingsModule.register(),
+        SensorThingsModule.register({ mqttDefaultTenant: config.STADTDATEN_DASHBOARD_TENANT, publicBaseUrl: config.STADTDATEN_OPENDATA_BASE_URL }),
         DashboardModule.register({ tileUrl: config.STADTDATEN_TILE_URL, tenant: config.STADTDATEN_DASHBOARD_TENANT }),
         DemoModule.register({ enabled: config.STADTDATEN_DEMO, intervalMs: config.STADTDATEN_DEMO_INTERVAL_MS }),
+        AnalyticsModule.register(AnalyticsSettings.fromConfig(config)),
       ],
     };
   }

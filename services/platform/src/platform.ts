@@ -62,7 +62,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     STADTDATEN_SIGNING: options.env?.STADTDATEN_SIGNING,
   });
 
-  checkPlaintext(config);
+  // The platform sends quality messages through its own MQTT broker and never connects to STADTDATEN_ANALYTICS_MQTT_URL.
+  checkPlaintext({ ...config, STADTDATEN_ANALYTICS_MQTT_URL: undefined });
   const https = readHttpsOptions(config);
 
   const pipelineInWorker = options.pipelineInWorker ?? false;

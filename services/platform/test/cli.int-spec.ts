@@ -37,7 +37,14 @@ interface Started {
 
 describe('stadtdaten CLI', () => {
   let dataDir: string;
-  const env = () => ({ ...process.env, LANG: 'en_US.UTF-8', STADTDATEN_LOG_LEVEL: 'warn', STADTDATEN_DATA_DIR: dataDir });
+  // The analytics jobs stay off; services/platform/test/analytics.int-spec.ts covers them.
+  const env = () => ({
+    ...process.env,
+    LANG: 'en_US.UTF-8',
+    STADTDATEN_LOG_LEVEL: 'warn',
+    STADTDATEN_DATA_DIR: dataDir,
+    STADTDATEN_ANALYTICS: 'false',
+  });
 
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-cli-'));

@@ -35,7 +35,14 @@ describeWithSamples('stadtdaten connector commands', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-connector-cli-'));
   let child: ChildProcessWithoutNullStreams;
   let httpUrl = '';
-  const env = (lang: string) => ({ ...process.env, LANG: lang, STADTDATEN_LOG_LEVEL: 'warn', STADTDATEN_DATA_DIR: dataDir });
+  // The analytics jobs stay off; services/platform/test/analytics.int-spec.ts covers them.
+  const env = (lang: string) => ({
+    ...process.env,
+    LANG: lang,
+    STADTDATEN_LOG_LEVEL: 'warn',
+    STADTDATEN_DATA_DIR: dataDir,
+    STADTDATEN_ANALYTICS: 'false',
+  });
 
   beforeAll(async () => {
     const connectors = join(dataDir, 'connectors.yaml');

@@ -7,7 +7,7 @@ import { type RunningPlatform, startPlatform } from '../src/platform';
 /**
  * Starts a fresh platform on free ports in a temporary data folder, without the demo. The
  * analytics jobs stay off (STADTDATEN_ANALYTICS=false) unless `analytics` is true, so tests
- * about other parts do not share the cores with them; `env` adds further STADTDATEN_* settings.
+ * about other parts do not share the cores with them. `env` adds further STADTDATEN_* settings.
  */
 export async function startTestPlatform(
   options: {

@@ -40,10 +40,14 @@ describe('signed observations', () => {
   });
 
   async function send(deviceId: string, time: string, fill: number) {
+    await sendReadings(deviceId, { time, fill });
+  }
+
+  async function sendReadings(deviceId: string, readings: object) {
     const response = await fetch(`${platform.httpUrl}/api/v1/ingest?device=${deviceId}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ time, fill }),
+      body: JSON.stringify(readings),
     });
     expect(response.status).toBeLessThan(300);
   }
@@ -74,6 +78,44 @@ describe('signed observations', () => {
     expect(verifyObservation(body.observation, body.proof, body.batch, jwks)).toEqual({ ok: true });
     expect(verifyObservation({ ...body.observation, result: { type: 'number', value: 43 } }, body.proof, body.batch, jwks).ok).toBe(false);
     expect(verifyObservation({ ...body.observation, tenant: 'heag' }, body.proof, body.batch, jwks).ok).toBe(false);
+  });
+
+  it('fails verification for a changed time, datastream, proof or key', async () => {
+    // One message, so both readings become leaves of one batch and the proofs can be swapped.
+    await sendReadings('glass-public', [
+      { time: '2026-11-30T12:00:00.000Z', fill: 20 },
+      { time: '2026-11-30T12:01:00.000Z', fill: 21 },
+    ]);
+    const { body } = await proofOf(await storedId('glass-public.fill', '2026-11-30T12:00:00.000Z'));
+    const other = (await proofOf(await storedId('glass-public.fill', '2026-11-30T12:01:00.000Z'))).body;
+    const jwks = (await getJson(platform, '/api/v1/jwks.json')).body as JsonWebKeySet;
+    const verify = (changes: { observation?: object; proof?: object; batch?: object }) =>
+      verifyObservation({ ...body.observation, ...changes.observation }, changes.proof ?? body.proof, { ...body.batch, ...changes.batch }, jwks);
+
+    expect(verify({})).toEqual({ ok: true });
+    expect(verify({ observation: { phenomenonTimeMs: body.observation.phenomenonTimeMs + 1 } }).ok).toBe(false);
+    expect(verify({ observation: { datastreamId: 'glass-internal.fill' } }).ok).toBe(false);
+    expect(other.proof.batchId).toBe(body.proof.batchId);
+    expect(verify({ proof: other.proof })).toMatchObject({ ok: false, reason: 'ROOT_MISMATCH' });
+    expect(verify({ batch: { keyId: 'unknown-key' } })).toMatchObject({ ok: false, reason: 'UNKNOWN_KEY' });
+  });
+
+  it('proves the latest value of a reading sent again', async () => {
+    await send('glass-public', '2026-11-30T13:00:00.000Z', 30);
+    const id = await storedId('glass-public.fill', '2026-11-30T13:00:00.000Z');
+    const first = (await proofOf(id)).body;
+
+    await send('glass-public', '2026-11-30T13:00:00.000Z', 31);
+    const { body } = await waitFor(
+      () => getJson(platform, `/api/v1/observations/${id}/proof`),
+      (response) => response.body.observation?.result?.value === 31,
+      10_000,
+    );
+    const jwks = (await getJson(platform, '/api/v1/jwks.json')).body as JsonWebKeySet;
+
+    expect(first.observation.result).toEqual({ type: 'number', value: 30 });
+    expect(body.proof.batchId).not.toBe(first.proof.batchId);
+    expect(verifyObservation(body.observation, body.proof, body.batch, jwks)).toEqual({ ok: true });
   });
 
   it('hides the proof of an internal value from anonymous callers', async () => {

@@ -201,4 +201,52 @@ describe('embedded platform', () => {
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths)).toContain('/tenants/{tenant}/datastreams/{id}/observations');
   });
+
+  it('describes the live stream in OpenAPI', async () => {
+    const { body } = await getJson(platform, '/api/v1/openapi.json');
+    const stream = body.paths['/tenants/{tenant}/latest/stream']?.get;
+    const response = await fetch(`${platform.httpUrl}/api/v1/tenants/darmstadt/latest/stream`, { signal: AbortSignal.timeout(10_000) });
+    const snapshot = await firstEventData(response, 'snapshot');
+
+    expect(Object.keys(stream?.responses?.[200]?.content ?? {})).toEqual(['text/event-stream']);
+    expect(stream.description).toContain('`snapshot` event');
+    expect(snapshot.length).toBeGreaterThan(0);
+    expect(Object.keys(snapshot[0]).sort()).toEqual(Object.keys(body.components.schemas.LatestEntry.properties).sort());
+  });
+
+  it('describes the rejection state in OpenAPI', async () => {
+    const { body } = await getJson(platform, '/api/v1/openapi.json');
+    const queryNames = (path: string, method: string) => body.paths[path][method].parameters.map((parameter: { name: string }) => parameter.name);
+
+    expect(queryNames('/tenants/{tenant}/rejections', 'get')).toContain('state');
+    expect(queryNames('/ingest', 'post')).toContain('rejection');
+    expect(body.components.schemas.Rejection.properties.state.enum).toEqual(['open', 'resubmitted']);
+  });
 });
+
+/** Reads server-sent events until the first one named `name` and returns its parsed data; cancels the stream then. */
+async function firstEventData(response: Response, name: string): Promise<any> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (let chunk = 0; chunk < 1000; chunk++) {
+      const { value, done } = await reader.read();
+      if (done) {
+        break;
+      }
+      buffer += decoder.decode(value, { stream: true });
+      // The part after the last blank line may be an event still arriving.
+      const event = buffer
+        .split('\n\n')
+        .slice(0, -1)
+        .find((block) => block.startsWith(`event: ${name}\n`));
+      if (event !== undefined) {
+        return JSON.parse(event.slice(event.indexOf('data: ') + 'data: '.length));
+      }
+    }
+  } finally {
+    await reader.cancel();
+  }
+  throw new Error(`the stream ended without a "${name}" event`);
+}

@@ -6,8 +6,26 @@ import { openDataSettingsFrom } from '@stadtdaten/opendata';
 import { OpenDataModule } from './opendata/opendata.module';
 import { QueryApiModule } from './query-api.module';
 import { SensorThingsModule } from './sensorthings/sensorthings.module';
+import type { SensorThingsSettings } from './sensorthings/sensorthings-settings';
 
 export const QUERY_API_VERSION = '0.1.0';
+
+function sensorThingsSettingsFrom(config: QueryApiConfig): Partial<SensorThingsSettings> {
+  return {
+    publicBaseUrl: config.STADTDATEN_OPENDATA_BASE_URL,
+    mqttDefaultTenant: config.STADTDATEN_DASHBOARD_TENANT,
+    mqttClient:
+      config.STADTDATEN_STA_MQTT_URL === undefined
+        ? undefined
+        : {
+            url: config.STADTDATEN_STA_MQTT_URL,
+            clientId: config.STADTDATEN_STA_MQTT_CLIENT_ID,
+            caFile: config.STADTDATEN_STA_MQTT_CA_FILE,
+            certFile: config.STADTDATEN_STA_MQTT_CERT_FILE,
+            keyFile: config.STADTDATEN_STA_MQTT_KEY_FILE,
+          },
+  };
+}
 
 @Module({})
 export class AppModule {
@@ -29,7 +47,7 @@ export class AppModule {
         HttpEdgeModule,
         QueryApiModule,
         OpenDataModule.register(openDataSettingsFrom(config)),
-        SensorThingsModule.register(),
+        SensorThingsModule.register(sensorThingsSettingsFrom(config)),
         DashboardModule.register({
           tileUrl: config.STADTDATEN_TILE_URL,
           tenant: config.STADTDATEN_DASHBOARD_TENANT,

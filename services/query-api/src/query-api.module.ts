@@ -7,6 +7,7 @@ import { IntegrityController } from './integrity/integrity.controller';
 import { PersonalDataController } from './privacy/personal-data.controller';
 import { ObservationsController } from './observations/observations.controller';
 import { ObservationsService } from './observations/observations.service';
+import { RollupAggregateService } from './observations/rollup-aggregate.service';
 import { ObservationExportModule } from './opendata/observation-export.module';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ThingsController } from './things/things.controller';
@@ -16,7 +17,7 @@ import { VisibilityService } from './things/visibility.service';
 @Module({
   imports: [ObservationExportModule],
   controllers: [ThingsController, ObservationsController, CatalogController, IntegrityController, AuditController, PersonalDataController, OpenApiController],
-  providers: [VisibilityService, ObservationsService],
+  providers: [VisibilityService, ObservationsService, RollupAggregateService],
 })
 export class QueryApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

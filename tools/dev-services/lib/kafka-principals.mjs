@@ -35,7 +35,8 @@ export const KAFKA_PRINCIPALS = [
   { name: 'validator', acls: [...topics(['READ', 'WRITE']), group('validator')] },
   { name: 'storage-writer', acls: [...topics(['READ']), group('storage-writer'), producerId] },
   { name: 'analytics', acls: [...topics(['READ', 'WRITE']), group('analytics')] },
-  { name: 'query-api', acls: [producerId] },
+  // The query API reads observation topics in the group sensorthings-mqtt to publish them over MQTT.
+  { name: 'query-api', acls: [...topics(['READ']), group('sensorthings-mqtt'), producerId] },
   ...READER_TENANTS.map((tenant) => ({
     name: `tenant-${tenant}`,
     acls: [...topics(['READ'], `${TOPIC_PREFIX}${tenant}.`), group(`${TOPIC_PREFIX}${tenant}.`, 'PREFIXED')],

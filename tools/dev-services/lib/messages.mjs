@@ -176,6 +176,12 @@ const MESSAGES = {
     de: (value) => `ungültige Geräte-ID "${value}"; erlaubt ist ^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$`,
     en: (value) => `invalid device id "${value}"; it must match ^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$`,
   },
+  reservedDevice: {
+    de: (value) =>
+      `Geräte-ID "${value}" ist reserviert: unter stadtdaten/<Mandant>/${value}/ veröffentlicht die Plattform eigene Nachrichten, und das Zertifikat dürfte dorthin schreiben; andere Geräte-ID wählen`,
+    en: (value) =>
+      `device id "${value}" is reserved: the platform publishes its own messages below stadtdaten/<tenant>/${value}/, and the certificate could write there; choose another device id`,
+  },
   commonNameTooLong: {
     de: (value) =>
       `CN "${value}" ist länger als 64 Zeichen (Grenze von X.509); kürzere Mandanten- oder Geräte-ID wählen`,

@@ -15,8 +15,18 @@ const HOST = '127.0.0.1';
 const PORT = 18883;
 /** MQTT username (certificate CN) of the platform's ingest gateway. */
 export const GATEWAY_USERNAME = 'stadtdaten-gateway';
+/** MQTT username (certificate CN) of the analytics service, which publishes quality messages. */
+export const ANALYTICS_USERNAME = 'stadtdaten-analytics';
+/** MQTT username (certificate CN) of the query API, which publishes SensorThings observation messages. */
+export const SENSORTHINGS_USERNAME = 'stadtdaten-sensorthings';
 const TENANT_ID = /^[a-z][a-z0-9-]{1,62}$/;
 const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$/;
+/**
+ * Device ids that equal a topic level of the platform's own messages below stadtdaten/<tenant>/
+ * (RESERVED_DEVICE_IDS in libs/registry/src/vocabulary.ts): the pattern ACL below would let such
+ * a device publish quality or status messages.
+ */
+const RESERVED_DEVICE_IDS = ['quality', 'status'];
 const MAX_COMMON_NAME_LENGTH = 64;
 
 export function mosquittoFiles(paths) {
@@ -31,6 +41,7 @@ export function mosquittoFiles(paths) {
     certs,
     ...certificateFiles(certs),
     gatewayBase: join(certs, GATEWAY_USERNAME),
+    analyticsBase: join(certs, ANALYTICS_USERNAME),
     deviceBase: (tenant, device) => join(certs, tenant, device),
   };
 }
@@ -40,14 +51,27 @@ const ACL = `# Written by tools/dev-services at every "up"; edit the script, not
 # A device's CN is "<tenant>/<device>", so %u expands to "<tenant>/<device>": a device
 # may publish and subscribe only below stadtdaten/<tenant>/<device>/, e.g.
 # stadtdaten/darmstadt/sensor-1/up. It cannot reach another tenant, nor another device
-# of its own tenant.
+# of its own tenant. The device ids quality and status are reserved (catalog and "cert"),
+# because this rule would let them write the platform's quality and status topics.
 pattern readwrite stadtdaten/%u/#
+
+# Every client may read the SensorThings topics of new observations, because the query API
+# publishes only public datastreams there.
+pattern read v1.1/#
 
 # The platform's ingest gateway reads every topic and publishes status and downlink topics.
 user ${GATEWAY_USERNAME}
 topic read #
 topic write stadtdaten/+/status/#
 topic write stadtdaten/+/+/down/#
+
+# The analytics service publishes each device's data-quality status.
+user ${ANALYTICS_USERNAME}
+topic write stadtdaten/+/quality/#
+
+# The query API publishes new observations of public datastreams as SensorThings messages.
+user ${SENSORTHINGS_USERNAME}
+topic write v1.1/#
 `;
 
 function mosquittoConfig(mosquitto) {
@@ -80,13 +104,16 @@ tls_version tlsv1.2
 `;
 }
 
-/** Validates tenant and device id and returns the CN `<tenant>/<device>`. */
+/** Validates tenant and device id, which must not be reserved, and returns the CN `<tenant>/<device>`. */
 export function deviceCommonName(tenant, device) {
   if (!TENANT_ID.test(tenant ?? '')) {
     throw new DevServicesError('INVALID_TENANT', message('invalidTenant', tenant ?? ''));
   }
   if (!DEVICE_ID.test(device ?? '')) {
     throw new DevServicesError('INVALID_DEVICE', message('invalidDevice', device ?? ''));
+  }
+  if (RESERVED_DEVICE_IDS.includes(device)) {
+    throw new DevServicesError('RESERVED_DEVICE', message('reservedDevice', device));
   }
   const commonName = `${tenant}/${device}`;
   if (commonName.length > MAX_COMMON_NAME_LENGTH) {
@@ -96,12 +123,13 @@ export function deviceCommonName(tenant, device) {
   return commonName;
 }
 
-/** Creates the CA, the server certificate and the gateway's client certificate where missing. */
+/** Creates the CA, the server certificate and the client certificates of gateway and analytics where missing. */
 export async function ensureMosquittoCertificates(paths) {
   const mosquitto = mosquittoFiles(paths);
   await ensureDevCa(paths);
   await ensureLeafCertificate(mosquitto.certs, join(mosquitto.certs, 'server'), 'localhost', 'server_ext');
   await ensureLeafCertificate(mosquitto.certs, mosquitto.gatewayBase, GATEWAY_USERNAME, 'client_ext');
+  await ensureLeafCertificate(mosquitto.certs, mosquitto.analyticsBase, ANALYTICS_USERNAME, 'client_ext');
 
   return mosquitto;
 }
@@ -147,6 +175,11 @@ export const mosquitto = {
     writeFileSync(files.acl, ACL);
     writeFileSync(files.config, mosquittoConfig(files));
     await grantBrokerAccess(files);
+  },
+
+  // A broker started by an earlier `up` gets the client certificates that were added since.
+  async configure(context) {
+    await ensureMosquittoCertificates(context.paths);
   },
 
   start(context) {

@@ -17,10 +17,12 @@ type CatalogDocument = Record<string, unknown[]>;
  */
 export async function restoreRegistry(registry: RegistryService, exported: ExportedRegistry): Promise<void> {
   const orphans = orphanFields(exported);
+  // The export contains the device types that the analytics service registered (analytics-*).
+  const options = { allowDerivedTypes: true };
   if (orphans.size > 0) {
-    await registry.applyCatalog(catalogOf(exported, orphans));
+    await registry.applyCatalog(catalogOf(exported, orphans), options);
   }
-  await registry.applyCatalog(catalogOf(exported, new Map()));
+  await registry.applyCatalog(catalogOf(exported, new Map()), options);
   await patchDifferences(registry, exported);
 
   const problems = await compareRegistry(registry, exported);

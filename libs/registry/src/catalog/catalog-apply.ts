@@ -5,17 +5,18 @@ import { catalogSchema } from './catalog.schema';
 import { planCatalog } from './catalog-plan';
 import { ProblemList, describeZodIssue, invalidCatalogError } from './catalog-problems';
 import { checkReferences } from './catalog-references';
+import { checkReservedIds } from './catalog-reserved';
 import { loadStoredState } from './catalog-state';
 
 /**
- * Validates a catalog document against its schema and the stored registry, then writes
- * the planned changes unless `dryRun` is set. Throws AppError INVALID_CATALOG listing every
- * problem before anything is written. Run it inside one transaction.
+ * Validates a catalog document against its schema, the reserved ids and the stored registry,
+ * then writes the planned changes unless `dryRun` is set. Throws AppError INVALID_CATALOG
+ * listing every problem before anything is written. Run it inside one transaction.
  */
 export async function applyCatalogIn(
   manager: EntityManager,
   document: unknown,
-  dryRun: boolean,
+  options: { dryRun: boolean; allowDerivedTypes: boolean },
 ): Promise<CatalogResult> {
   const stored = await loadStoredState(manager, tenantIdsIn(document));
 
@@ -24,13 +25,14 @@ export async function applyCatalogIn(
   for (const issue of parsed.error?.issues ?? []) {
     problems.add(issue.path as Array<string | number>, describeZodIssue(issue));
   }
+  checkReservedIds(document, problems, options.allowDerivedTypes);
   checkReferences(document, stored, problems);
   if (!parsed.success || problems.size > 0) {
     throw invalidCatalogError(problems.sorted());
   }
 
   const plan = planCatalog(parsed.data, stored);
-  if (!dryRun) {
+  if (!options.dryRun) {
     for (const write of plan.writes) {
       if (write.insert) {
         await manager.insert(write.target, write.values);

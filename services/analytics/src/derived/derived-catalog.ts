@@ -1,7 +1,6 @@
-import type { Classification } from '@stadtdaten/contracts';
+import { type Classification, derivedDeviceId, derivedField, derivedTypeId } from '@stadtdaten/contracts';
 import type { DatastreamDto, DeviceDto } from '@stadtdaten/registry';
 import type { TenantSources } from './source-directory.service';
-import { derivedDeviceId, derivedField, derivedTypeId } from './derived-ids';
 
 /** One datastream that a job derives from a source field. */
 export interface DerivedFieldSpec {
@@ -167,7 +166,6 @@ export function buildPerSourcePlan(
     return undefined;
   }
 
-  // TODO: the validator accepts readings sent under a derived device's id (the registry requires a payload format). It should reject devices of analytics-* types.
   const document = {
     observedProperties: [...properties.values()],
     deviceTypes: [{ id: deviceTypeId, tenant, name: clip(`${kind.label} of ${device.deviceTypeId}`), payloadFormat: 'json', fields: typeEntries }],

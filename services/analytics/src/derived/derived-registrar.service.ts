@@ -61,7 +61,8 @@ export class DerivedRegistrar {
       );
     }
 
-    const result = await this.registry.applyCatalog(plan.document);
+    // Only this registrar may define device types with the reserved prefix analytics-.
+    const result = await this.registry.applyCatalog(plan.document, { allowDerivedTypes: true });
     this.applied.set(key, document);
     if (result.created > 0 || result.updated > 0) {
       this.directory.invalidate(plan.tenant);

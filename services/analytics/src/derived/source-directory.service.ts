@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '@stadtdaten/contracts';
+import { Clock, isDerivedType } from '@stadtdaten/contracts';
 import { type DatastreamDto, type DeviceDto, RegistryService, type TenantDto, type ThingDto } from '@stadtdaten/registry';
 import { AnalyticsSettings } from '../analytics-settings';
-import { isDerivedType } from './derived-ids';
 
 interface Cached<T> {
   value: T;

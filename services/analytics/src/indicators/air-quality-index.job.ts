@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { derivedDeviceId } from '@stadtdaten/contracts';
 import type { DatastreamDto } from '@stadtdaten/registry';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 import type { AirQualityIndexJobDefinition, JobDefinition } from '../definition/analytics-file.schema';
 import { InputFilter } from '../definition/job-inputs';
 import { buildFixedPlan, combinedClassification, strictestProfile } from '../derived/derived-catalog';
-import { derivedDeviceId } from '../derived/derived-ids';
 import { DerivedRegistrar } from '../derived/derived-registrar.service';
 import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.service';
 import { SourceDirectory } from '../derived/source-directory.service';

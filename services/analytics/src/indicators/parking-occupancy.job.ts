@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { derivedDeviceId } from '@stadtdaten/contracts';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 import type { JobDefinition, ParkingOccupancyJobDefinition } from '../definition/analytics-file.schema';
 import { InputFilter } from '../definition/job-inputs';
 import { buildFixedPlan, combinedClassification, strictestProfile } from '../derived/derived-catalog';
-import { derivedDeviceId } from '../derived/derived-ids';
 import { DerivedRegistrar } from '../derived/derived-registrar.service';
 import { DerivedWriter } from '../derived/derived-writer.service';
 import { SourceDirectory } from '../derived/source-directory.service';

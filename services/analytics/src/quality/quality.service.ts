@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, type Observation, type Rejection } from '@stadtdaten/contracts';
+import { Clock, type Observation, type Rejection, isDerivedType } from '@stadtdaten/contracts';
 import type { DatastreamDto, DeviceDto } from '@stadtdaten/registry';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 import type { JobDefinition, QualityJobDefinition } from '../definition/analytics-file.schema';
 import { InputFilter } from '../definition/job-inputs';
-import { isDerivedType } from '../derived/derived-ids';
 import { SourceDirectory } from '../derived/source-directory.service';
 import type { JobRunner } from '../jobs/job-runner';
 import { DeviceQuality } from './device-quality';

@@ -1,9 +1,7 @@
 import type { Observation, StoredObservation } from '@stadtdaten/contracts';
-import type { TimeSeriesStore } from '@stadtdaten/timeseries';
+import { type BucketStats, ROLLUP_LEVEL_MS, ROLLUP_STATS, type RollupLevel, type TimeSeriesStore, bucketStart, rollupSuffix, statValue } from '@stadtdaten/timeseries';
 import type { DerivedStream } from '../derived/derived-catalog';
 import type { DerivedValue } from '../derived/derived-writer.service';
-import { ROLLUP_LEVEL_MS, ROLLUP_STATS, type RollupLevel, rollupSuffix } from './rollup-levels';
-import { type BucketStats, bucketStart, statValue } from './rollup-stats';
 
 const MINUTE_MS = ROLLUP_LEVEL_MS['1m'];
 const HOUR_MS = ROLLUP_LEVEL_MS['1h'];
@@ -26,8 +24,11 @@ export interface SeriesState {
   dirtyDays: Set<number>;
   /** When the oldest unwritten change was consumed. */
   dirtySinceMs?: number;
-  /** Last computation of each open hour or day bucket, for openBucketRefresh. */
-  computedAtMs: Map<number, number>;
+  /**
+   * Last computation of each open hour or day bucket, for openBucketRefresh, keyed by
+   * computedKey(), because the first hour of a day starts when the day does.
+   */
+  computedAt: Map<string, { startMs: number; atMs: number }>;
 }
 
 export function createSeries(tenant: string, datastreamId: string): SeriesState {
@@ -38,8 +39,18 @@ export function createSeries(tenant: string, datastreamId: string): SeriesState 
     dirtyMinutes: new Set(),
     dirtyHours: new Set(),
     dirtyDays: new Set(),
-    computedAtMs: new Map(),
+    computedAt: new Map(),
   };
+}
+
+/** Key of a bucket in SeriesState.computedAt: its length and its start. */
+export function computedKey(levelMs: number, startMs: number): string {
+  return `${levelMs}:${startMs}`;
+}
+
+/** Records that the bucket of `levelMs` at `startMs` was computed at `nowMs`. */
+export function markComputed(state: SeriesState, levelMs: number, startMs: number, nowMs: number): void {
+  state.computedAt.set(computedKey(levelMs, startMs), { startMs, atMs: nowMs });
 }
 
 /** Keeps the reading as pending and marks its minute, hour and day dirty; returns true for a reading not pending before. */
@@ -65,9 +76,9 @@ export function isDue(state: SeriesState, start: number, levelMs: number, refres
   if (start + levelMs <= nowMs) {
     return true;
   }
-  const computedAtMs = state.computedAtMs.get(start);
+  const computed = state.computedAt.get(computedKey(levelMs, start));
 
-  return computedAtMs === undefined || nowMs - computedAtMs >= refreshMs;
+  return computed === undefined || nowMs - computed.atMs >= refreshMs;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DatastreamDto } from '@stadtdaten/registry';
+import { ROLLUP_STATS, type RollupLevel, type RollupStat, rollupSuffix } from '@stadtdaten/timeseries';
 import type { RollupJobDefinition } from '../definition/analytics-file.schema';
 import type { DerivedFieldSpec, ObservedPropertyEntry, PerSourceKind, SourceField } from '../derived/derived-catalog';
-import { ROLLUP_STATS, type RollupLevel, type RollupStat, rollupSuffix } from './rollup-levels';
 
 /** Observed property of the count rollups; the other stats keep the source's observed property. */
 export const OBSERVATION_COUNT: ObservedPropertyEntry = {

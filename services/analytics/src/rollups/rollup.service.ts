@@ -1,20 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, Clock, ErrorCode, type Observation, type StoredObservation } from '@stadtdaten/contracts';
+import { AppError, Clock, ErrorCode, type Observation, type StoredObservation, isDerivedType } from '@stadtdaten/contracts';
 import { type Logger, ProcessLogger } from '@stadtdaten/observability';
 import type { DatastreamDto } from '@stadtdaten/registry';
-import { TimeSeriesStore } from '@stadtdaten/timeseries';
+import { ROLLUP_LEVEL_MS, type RollupLevel, TimeSeriesStore, bucketStart, statsOf } from '@stadtdaten/timeseries';
 import type { RollupJobDefinition } from '../definition/analytics-file.schema';
 import { InputFilter } from '../definition/job-inputs';
 import { type DerivedPlan, type DerivedStream, buildPerSourcePlan } from '../derived/derived-catalog';
-import { isDerivedType } from '../derived/derived-ids';
 import { DerivedRegistrar } from '../derived/derived-registrar.service';
 import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.service';
 import { SourceDirectory, type TenantSources } from '../derived/source-directory.service';
 import { JobTracker } from '../jobs/job-tracker.service';
-import { ROLLUP_LEVEL_MS, type RollupLevel } from './rollup-levels';
 import { rollupKind } from './rollup.kind';
-import { type SeriesState, createSeries, dayStats, isDirty, isDue, markReading, settlePending, valuesOf } from './rollup-series';
-import { bucketStart, statsOf } from './rollup-stats';
+import { type SeriesState, createSeries, dayStats, isDirty, isDue, markComputed, markReading, settlePending, valuesOf } from './rollup-series';
 
 const MINUTE_MS = ROLLUP_LEVEL_MS['1m'];
 const HOUR_MS = ROLLUP_LEVEL_MS['1h'];
@@ -191,7 +188,7 @@ export class RollupService {
       }
       const stats = await dayStats(this.store, state, dayStart);
       state.dirtyDays.delete(dayStart);
-      state.computedAtMs.set(dayStart, nowMs);
+      markComputed(state, DAY_MS, dayStart, nowMs);
       if (stats !== undefined && levels.has('1d')) {
         values.push(...valuesOf(streams, '1d', dayStart, stats, nowMs));
       }
@@ -234,7 +231,7 @@ export class RollupService {
     }
     if (isDue(state, hourStart, HOUR_MS, definition.parameters.openBucketRefresh['1h'], nowMs)) {
       state.dirtyHours.delete(hourStart);
-      state.computedAtMs.set(hourStart, nowMs);
+      markComputed(state, HOUR_MS, hourStart, nowMs);
       const stats = statsOf(numeric.map((row) => row.result as number));
       if (stats !== undefined && levels.has('1h')) {
         values.push(...valuesOf(streams, '1h', hourStart, stats, nowMs));
@@ -300,12 +297,12 @@ export class RollupService {
   private prune(): void {
     const horizonMs = this.clock.now() - 2 * DAY_MS;
     for (const state of this.series.values()) {
-      for (const start of state.computedAtMs.keys()) {
-        if (start < horizonMs) {
-          state.computedAtMs.delete(start);
+      for (const [key, computed] of state.computedAt) {
+        if (computed.startMs < horizonMs) {
+          state.computedAt.delete(key);
         }
       }
-      if (!isDirty(state) && state.pending.size === 0 && state.computedAtMs.size === 0) {
+      if (!isDirty(state) && state.pending.size === 0 && state.computedAt.size === 0) {
         this.series.delete(`${state.tenant}\u0000${state.datastreamId}`);
       }
     }

@@ -1,6 +1,6 @@
 // The headline value of a thing per use case (free spaces, air-quality index, fill level, …),
 // for the map marker, the list and the use-case pages.
-import { formatResult, formatValueWithUnit, locale, t } from './i18n.js';
+import { formatDateTime, formatResult, formatValueWithUnit, locale, t } from './i18n.js';
 
 /**
  * Classes of the air-quality index (Luftqualitätsindex) of the Umweltbundesamt, with the upper
@@ -26,6 +26,24 @@ const AIR_QUALITY_BOUNDS = {
 
 /** Observed property ids the index reads, with common spellings of catalogs and samples. */
 const POLLUTANT_ALIASES = { pm25: 'pm2_5', 'pm2.5': 'pm2_5', ozone: 'o3' };
+
+/**
+ * Observed properties of the index that the analytics job air-quality-index writes per station
+ * (datastreams `aqi-<thing>.index` and `aqi-<thing>.dominant_pollutant`, docs/analytics.md).
+ */
+const INDEX_PROPERTY = 'air_quality_index';
+const INDEX_POLLUTANT_PROPERTY = 'air_quality_index_pollutant';
+
+/**
+ * Maximum time from the start of the index hour to the newest pollutant reading, in
+ * milliseconds, before the index counts as outdated. The job computes the last complete hours
+ * every 15 minutes by default, so a current index starts at most about 2¼ hours before the
+ * newest reading.
+ */
+const INDEX_MAX_LAG_MS = 3 * 3_600_000;
+
+/** Names of the pollutants the index names, where the station has no datastream of that property. */
+const POLLUTANT_NAMES = { no2: 'NO₂', pm10: 'PM10', pm2_5: 'PM2.5', o3: 'O₃' };
 
 /** Returns the index class of one pollutant concentration in µg/m³, or null for other properties. */
 export function airQualityClass(pollutant, microgramsPerCubicMetre) {
@@ -64,6 +82,48 @@ export function compactNumber(value) {
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: magnitude >= 10 ? 0 : 1 }).format(value);
 }
 
+function timeMs(entry) {
+  return entry ? Date.parse(entry.phenomenonTime) : Number.NaN;
+}
+
+function pollutantName(pollutant, datastreams) {
+  const datastream = datastreams.find((candidate) => (POLLUTANT_ALIASES[propertyId(candidate)] ?? propertyId(candidate)) === pollutant);
+  return datastream?.observedProperty?.name ?? POLLUTANT_NAMES[pollutant] ?? pollutant;
+}
+
+/**
+ * Returns the summary from the analytics index of the station, or null where the station has no
+ * index value or the newest one is outdated against the pollutant readings.
+ */
+function airQualityIndexSummary(datastreams, latest) {
+  const indexStream = datastreams.find((datastream) => propertyId(datastream) === INDEX_PROPERTY);
+  const entry = indexStream ? latest.get(indexStream.id) : undefined;
+  const level = entry?.result;
+  if (!Number.isInteger(level) || level < 1 || level > AIR_QUALITY_CLASSES.length) {
+    return null;
+  }
+  const hourMs = timeMs(entry);
+  const newestReadingMs = Math.max(...datastreams.filter((datastream) => datastream.unit?.code === 'ug/m3').map((datastream) => timeMs(latest.get(datastream.id))).filter(Number.isFinite));
+  if (!Number.isFinite(hourMs) || newestReadingMs - hourMs > INDEX_MAX_LAG_MS) {
+    return null;
+  }
+  // The pollutant belongs to the index only when it was written for the same hour.
+  const pollutantStream = datastreams.find((datastream) => propertyId(datastream) === INDEX_POLLUTANT_PROPERTY);
+  const pollutantEntry = pollutantStream ? latest.get(pollutantStream.id) : undefined;
+  const pollutant = typeof pollutantEntry?.result === 'string' && timeMs(pollutantEntry) === hourMs ? pollutantName(pollutantEntry.result, datastreams) : null;
+  const entryClass = AIR_QUALITY_CLASSES[level - 1];
+  const params = { name: airQualityName(entryClass), level, pollutant };
+  return {
+    text: String(level),
+    label: t(pollutant ? 'airQuality.summaryIndex' : 'airQuality.summaryIndexOnly', params),
+    color: entryClass.color,
+    textColor: entryClass.text,
+    level,
+    source: 'index',
+    hourMs,
+  };
+}
+
 function airQualitySummary(datastreams, latest) {
   // NOTE: rates the latest single value, while the UBA rates hourly means, so a short peak shows a worse level than the UBA's.
   let worst = null;
@@ -89,7 +149,16 @@ function airQualitySummary(datastreams, latest) {
     color: worst.color,
     textColor: worst.text,
     level: worst.level,
+    source: 'latest',
   };
+}
+
+/** Returns the sentence that names where an air-quality level comes from, or '' for other summaries. */
+export function summarySourceText(summary) {
+  if (summary?.source === 'index') {
+    return t('airQuality.sourceIndex', { hour: formatDateTime(summary.hourMs) });
+  }
+  return summary?.source === 'latest' ? t('airQuality.sourceLatest') : '';
 }
 
 function byProperty(datastreams, pattern) {
@@ -138,12 +207,14 @@ const PREFERRED_PROPERTIES = {
 };
 
 /**
- * Returns `{ text, label, color?, textColor?, level? }` for a thing: `text` fits on a map
- * marker, and `label` states the same in words. Returns null while the thing has no latest value.
+ * Returns `{ text, label, color?, textColor?, level?, source? }` for a thing: `text` fits on a map
+ * marker, and `label` states the same in words. For air quality, `source` is `index` where the
+ * analytics index of the station is current (with `hourMs`, the start of its hour), else
+ * `latest`, a level from the newest single values. Returns null while the thing has no latest value.
  */
 export function summarizeThing(thing, datastreams, latest) {
   if (thing.useCase === 'air-quality') {
-    const summary = airQualitySummary(datastreams, latest);
+    const summary = airQualityIndexSummary(datastreams, latest) ?? airQualitySummary(datastreams, latest);
     if (summary) {
       return summary;
     }

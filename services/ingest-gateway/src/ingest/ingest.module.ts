@@ -7,6 +7,7 @@ import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { IngestSettings } from './ingest-settings';
 import { MqttIngestConsumer } from './mqtt-ingest.consumer';
+import { ResubmissionService } from './resubmission.service';
 
 /** The MQTT edge: the embedded broker, or a client of an external broker with a client certificate. */
 export type MqttEdgeOptions =
@@ -69,6 +70,7 @@ export class IngestModule {
           inject: [TokenVerifier, ProcessLogger],
         },
         IngestService,
+        ResubmissionService,
         MqttIngestConsumer,
       ],
       exports: [IngestService, MqttIngress],

@@ -1,4 +1,4 @@
-export const SERVICE_NAMES = ['ingest-gateway', 'validator', 'storage-writer', 'query-api'] as const;
+export const SERVICE_NAMES = ['ingest-gateway', 'validator', 'storage-writer', 'query-api', 'analytics'] as const;
 
 /** Runs one service's entry point in this process; it reads its settings from STADTDATEN_* variables. */
 export function runServiceAlone(service: string): void {

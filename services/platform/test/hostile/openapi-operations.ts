@@ -9,6 +9,7 @@ export interface OpenApiParameter {
 interface OpenApiOperationObject {
   parameters?: Array<OpenApiParameter | { $ref: string }>;
   requestBody?: { content?: Record<string, { schema?: { type?: string } }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
   security?: Array<Record<string, unknown>>;
 }
 
@@ -47,14 +48,23 @@ function resolve<T>(document: unknown, value: T | { $ref: string }): T {
   return node as T;
 }
 
-/** Lists every operation of the document with its parameters resolved. */
+/** Tests whether an operation responds with server-sent events, a response that never ends. */
+function isEventStream(operation: OpenApiOperationObject): boolean {
+  return Object.values(operation.responses ?? {}).some((response) => 'text/event-stream' in (response.content ?? {}));
+}
+
+/**
+ * Lists every operation of the document with its parameters resolved. Event streams are left
+ * out, because the walkers read each response to its end; the dashboard module spec covers the
+ * live stream, including that it sends public datastreams only.
+ */
 export function listOperations(document: OpenApiDocument): Operation[] {
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(document.paths)) {
     const serverUrl = item.servers?.[0]?.url ?? document.servers?.[0]?.url ?? '';
     for (const method of METHODS) {
       const operation = item[method] as OpenApiOperationObject | undefined;
-      if (operation === undefined) {
+      if (operation === undefined || isEventStream(operation)) {
         continue;
       }
       const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((parameter) =>

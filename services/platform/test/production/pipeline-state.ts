@@ -71,8 +71,8 @@ export async function deleteTenantTopics(tenant: string): Promise<void> {
   }
 }
 
-/** Consumer groups of the validator and the storage writer, whose names are fixed in the services' code. */
-export const SERVICE_GROUPS = ['validator', 'storage-writer'];
+/** Consumer groups of the validator, the storage writer and the analytics service, whose names are fixed in the services' code. */
+export const SERVICE_GROUPS = ['validator', 'storage-writer', 'analytics'];
 
 export interface GroupMember {
   groupId: string;

@@ -35,7 +35,18 @@ export const TEST_SETTINGS = [
   'STADTDATEN_KAFKA_SASL_PASSWORD',
 ] as const;
 
-export type SettingName = (typeof REQUIRED_SETTINGS)[number] | (typeof TEST_SETTINGS)[number];
+/** Connection of the analytics service's own MQTT client, with the certificate of the user stadtdaten-analytics. */
+export const ANALYTICS_MQTT_SETTINGS = [
+  'STADTDATEN_ANALYTICS_MQTT_URL',
+  'STADTDATEN_ANALYTICS_MQTT_CA_FILE',
+  'STADTDATEN_ANALYTICS_MQTT_CERT_FILE',
+  'STADTDATEN_ANALYTICS_MQTT_KEY_FILE',
+] as const;
+
+export type SettingName =
+  | (typeof REQUIRED_SETTINGS)[number]
+  | (typeof TEST_SETTINGS)[number]
+  | (typeof ANALYTICS_MQTT_SETTINGS)[number];
 
 /** Optional connection settings handed to the services when they are set. */
 export const OPTIONAL_SETTINGS = [
@@ -243,6 +254,74 @@ export async function clearMqttSession(clientId: string): Promise<void> {
     connectTimeout: 10_000,
   });
   await client.endAsync();
+}
+
+/** Connects with the gateway's client certificate, which may read every topic, under its own client id. */
+export function connectGatewayIdentity(clientId: string): Promise<MqttClient> {
+  return connectAsync(setting('STADTDATEN_MQTT_URL'), {
+    ca: readFileSync(setting('STADTDATEN_MQTT_CA_FILE')),
+    cert: readFileSync(setting('STADTDATEN_MQTT_CERT_FILE')),
+    key: readFileSync(setting('STADTDATEN_MQTT_KEY_FILE')),
+    clientId,
+    protocolVersion: 5,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+}
+
+/** Time without a further retained message after which all of them count as received. */
+const RETAINED_QUIET_MS = 500;
+const RETAINED_MAX_WAIT_MS = 5_000;
+
+/**
+ * Deletes the retained messages below `topicFilter`, which Mosquitto would otherwise keep. It
+ * reads them with the gateway's certificate and deletes each with an empty retained message
+ * under the analytics service's certificate, the only one that may write quality topics.
+ * Returns the topics it deleted.
+ */
+export async function clearRetainedMessages(topicFilter: string): Promise<string[]> {
+  const reader = await connectGatewayIdentity(`e2e-retained-${Math.random().toString(36).slice(2, 8)}`);
+  const topics = new Set<string>();
+  try {
+    let lastAt = Date.now();
+    reader.on('message', (topic, payload, packet) => {
+      if (packet.retain && payload.length > 0) {
+        topics.add(topic);
+        lastAt = Date.now();
+      }
+    });
+    await reader.subscribeAsync(topicFilter, { qos: 1 });
+    // Mosquitto sends the retained messages right after the SUBACK, so a quiet spell marks their end.
+    const deadline = Date.now() + RETAINED_MAX_WAIT_MS;
+    while (Date.now() - lastAt < RETAINED_QUIET_MS && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await reader.endAsync();
+  }
+  if (topics.size === 0) {
+    return [];
+  }
+
+  const writer = await connectAsync(setting('STADTDATEN_ANALYTICS_MQTT_URL'), {
+    ca: readFileSync(setting('STADTDATEN_ANALYTICS_MQTT_CA_FILE')),
+    cert: readFileSync(setting('STADTDATEN_ANALYTICS_MQTT_CERT_FILE')),
+    key: readFileSync(setting('STADTDATEN_ANALYTICS_MQTT_KEY_FILE')),
+    clientId: `e2e-retained-writer-${Math.random().toString(36).slice(2, 8)}`,
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+  try {
+    for (const topic of topics) {
+      await writer.publishAsync(topic, '', { qos: 1, retain: true });
+    }
+  } finally {
+    await writer.endAsync();
+  }
+
+  return [...topics];
 }
 
 /** Runs the dev-services script for one service, e.g. `down influxdb`, with a time limit of 120 s. */

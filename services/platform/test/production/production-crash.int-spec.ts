@@ -1,3 +1,4 @@
+import { type JsonWebKeySet, type VerificationResult, verifyObservation } from '@stadtdaten/integrity';
 import { DeviceFleet, GatewayPacer, type PublishSummary } from './device-fleet';
 import {
   type DatastreamCheck,
@@ -9,9 +10,10 @@ import {
   meterCatalog,
   messageCount,
   publishMeterLoad,
+  storedMeterReadings,
   totalReadings,
 } from './meter-load';
-import { applyCatalog, freshToken } from './production-clients';
+import { applyCatalog, freshToken, requestJson } from './production-clients';
 import { ProductionHarness, describeProduction, waitUntil } from './production-harness';
 import type { ExitStatus } from './service-process';
 
@@ -24,6 +26,7 @@ describeProduction('storage writer crash', () => {
   let killStatus: ExitStatus;
   let storedAfterRestart: number;
   let checks: DatastreamCheck[];
+  let proofResults: VerificationResult[];
 
   const writerStored = () =>
     harness.metric('storage-writer', 'stadtdaten_messages_out_total', {
@@ -71,6 +74,7 @@ describeProduction('storage writer crash', () => {
     );
     storedAfterRestart = await writerStored();
     checks = await checkMeterReadings(harness.url('query-api'), load);
+    proofResults = await verifySampledProofs(harness.url('query-api'), load);
   }, 300_000);
 
   afterAll(async () => {
@@ -96,4 +100,32 @@ describeProduction('storage writer crash', () => {
   it('stores every reading exactly once', () => {
     expect(checks).toEqual(completeChecks(load));
   });
+
+  it('proves sampled readings after the restart', () => {
+    expect(proofResults).toEqual(load.deviceIds.flatMap(() => [{ ok: true }, { ok: true }, { ok: true }]));
+  });
 });
+
+/**
+ * Verifies the proofs of the first, a middle and the last stored reading of every meter against
+ * the published JWKS. The signatures topic is consumed apart from the observations, so each
+ * proof is waited for.
+ */
+async function verifySampledProofs(queryApiUrl: string, load: MeterLoad): Promise<VerificationResult[]> {
+  const token = await freshToken('platform-operator');
+  const proofs = [];
+  for (const observations of (await storedMeterReadings(queryApiUrl, load)).values()) {
+    for (const observation of [observations[0], observations[Math.floor(observations.length / 2)], observations.at(-1)]) {
+      const { body } = await waitUntil(
+        `proof of observation ${observation.id}`,
+        () => requestJson(`${queryApiUrl}/api/v1/observations/${observation.id}/proof`, { token }),
+        (response) => response.status === 200,
+        30_000,
+      );
+      proofs.push(body);
+    }
+  }
+  const jwks = (await requestJson(`${queryApiUrl}/api/v1/jwks.json`)).body as JsonWebKeySet;
+
+  return proofs.map((body) => verifyObservation(body.observation, body.proof, body.batch, jwks));
+}

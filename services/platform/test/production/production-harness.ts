@@ -10,10 +10,12 @@ import {
   groupMembers,
 } from './pipeline-state';
 import {
+  ANALYTICS_MQTT_SETTINGS,
   OPTIONAL_SETTINGS,
   REQUIRED_SETTINGS,
   TEST_SETTINGS,
   clearMqttSession,
+  clearRetainedMessages,
   fetchTls,
   kafkaPassword,
   setting,
@@ -21,8 +23,9 @@ import {
 import { ServiceProcess } from './service-process';
 import { acquireSuiteLock } from './suite-lock';
 
-export type ServiceName = 'ingest-gateway' | 'validator' | 'storage-writer' | 'query-api';
+export type ServiceName = 'ingest-gateway' | 'validator' | 'storage-writer' | 'query-api' | 'analytics';
 
+/** The services that `startAll` starts by default; the analytics service starts only where a suite names it. */
 export const ALL_SERVICES: ServiceName[] = ['query-api', 'ingest-gateway', 'validator', 'storage-writer'];
 
 const REPOSITORY = join(__dirname, '..', '..', '..', '..');
@@ -63,10 +66,10 @@ export function describeProduction(name: string, body: () => void): void {
 }
 
 /**
- * The four services of the platform in production mode (Kafka, InfluxDB, PostgreSQL, Keycloak,
+ * The services of the platform in production mode (Kafka, InfluxDB, PostgreSQL, Keycloak,
  * Mosquitto), each started from its compiled `dist/main.js` as a child process. Each harness has
- * its own tenant, InfluxDB database prefix, MQTT client id of the gateway and data folders, and
- * only one harness runs on a machine at a time (see `acquireSuiteLock`).
+ * its own tenant, InfluxDB database prefix, MQTT client ids of the gateway and the analytics
+ * service, and data folders, and only one harness runs on a machine at a time (see `acquireSuiteLock`).
  */
 export class ProductionHarness {
   readonly runId: string;
@@ -105,9 +108,16 @@ export class ProductionHarness {
     return harness;
   }
 
-  /** Starts one instance of a service and waits until its `/health/ready` returns 200. */
-  async start(service: ServiceName, instance: string = service): Promise<ServiceProcess> {
-    const child = await this.launch(service, instance);
+  /**
+   * Starts one instance of a service and waits until its `/health/ready` returns 200. `overrides`
+   * replace settings of its environment, as in `launch`.
+   */
+  async start(
+    service: ServiceName,
+    instance: string = service,
+    overrides: Record<string, string | undefined> = {},
+  ): Promise<ServiceProcess> {
+    const child = await this.launch(service, instance, overrides);
     await child.waitReady(READY_TIMEOUT_MS);
 
     return child;
@@ -185,8 +195,9 @@ export class ProductionHarness {
   }
 
   /**
-   * Stops every service, removes the run's topics, InfluxDB databases, the gateway's MQTT session
-   * and the data folders, and releases the suite lock. Every step runs even when one fails.
+   * Stops every service, removes the run's topics, InfluxDB databases, the gateway's MQTT session,
+   * the retained quality messages of the run's tenant and the data folders, and releases the
+   * suite lock. Every step runs even when one fails.
    */
   async dispose(): Promise<void> {
     try {
@@ -199,6 +210,7 @@ export class ProductionHarness {
               clearMqttSession(`${this.gatewayClientId}-${index}`),
             )
           : []),
+        ...(this.serviceOf.has('analytics') ? [clearRetainedMessages(`stadtdaten/${this.tenant}/quality/#`)] : []),
       ]);
       const failed = cleanups.filter((result) => result.status === 'rejected');
       if (failed.length > 0) {
@@ -221,6 +233,7 @@ export class ProductionHarness {
   /**
    * Environment of a service: production adapters, TLS on every connection and on its HTTPS
    * listener, and the Kafka user named after the service (tools/dev-services/lib/kafka-principals.mjs).
+   * The analytics service also gets its own MQTT client certificate (CN stadtdaten-analytics).
    */
   private environment(service: ServiceName, dataDir: string, port: number): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
@@ -229,6 +242,12 @@ export class ProductionHarness {
     }
     for (const name of [...REQUIRED_SETTINGS, ...OPTIONAL_SETTINGS]) {
       if (process.env[name]) env[name] = process.env[name];
+    }
+    if (service === 'analytics') {
+      for (const name of ANALYTICS_MQTT_SETTINGS) {
+        env[name] = setting(name);
+      }
+      env.STADTDATEN_ANALYTICS_MQTT_CLIENT_ID = `e2e-analytics-${this.runId}`;
     }
 
     return {
@@ -256,10 +275,10 @@ export class ProductionHarness {
 }
 
 /**
- * Waits until no process is a member of the validator and storage-writer groups. Members of
- * another stack would share the partitions of this run's topics. They would then write this
- * run's tenant into their own InfluxDB databases. A killed member of an earlier run leaves the
- * group after the session timeout.
+ * Waits until no process is a member of the validator, storage-writer and analytics groups.
+ * Members of another stack would share the partitions of this run's topics. They would then
+ * write this run's tenant into their own InfluxDB databases. A killed member of an earlier run
+ * leaves the group after the session timeout.
  */
 async function waitForIdleServiceGroups(): Promise<void> {
   try {
@@ -272,7 +291,7 @@ async function waitForIdleServiceGroups(): Promise<void> {
     );
   } catch (error) {
     throw new Error(
-      `${(error as Error).message}; another validator or storage writer uses the dev services' Kafka (groups ${SERVICE_GROUPS.join(', ')}); stop it and run the suite again`,
+      `${(error as Error).message}; another validator, storage writer or analytics service uses the dev services' Kafka (groups ${SERVICE_GROUPS.join(', ')}); stop it and run the suite again`,
     );
   }
 }

@@ -34,11 +34,20 @@ const label = (operation: Operation) => `${operation.method.toUpperCase()} ${ope
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
 
-/** REST operations of the document; the SensorThings paths have an isolation suite of their own. */
+type DocumentOperation = { tags?: string[]; responses?: Record<string, { content?: Record<string, unknown> }> };
+
+/**
+ * REST operations of the document. The SensorThings paths have an isolation suite of their own.
+ * Event streams are left out because they never end; the dashboard module spec checks that the
+ * live stream sends public datastreams only.
+ */
 function operationsOf(document: any): Operation[] {
-  return Object.entries(document.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap(([path, methods]) =>
+  const isEventStream = (operation: DocumentOperation) =>
+    Object.values(operation.responses ?? {}).some((response) => 'text/event-stream' in (response.content ?? {}));
+
+  return Object.entries(document.paths as Record<string, Record<string, DocumentOperation>>).flatMap(([path, methods]) =>
     Object.entries(methods)
-      .filter(([method, operation]) => HTTP_METHODS.has(method) && !(operation.tags ?? []).includes('SensorThings'))
+      .filter(([method, operation]) => HTTP_METHODS.has(method) && !(operation.tags ?? []).includes('SensorThings') && !isEventStream(operation))
       .map(([method]) => ({ method, path })),
   );
 }

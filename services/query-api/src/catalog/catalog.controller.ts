@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Roles, requireTenant } from '@stadtdaten/auth';
 import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
-import { RejectionStore } from '@stadtdaten/dead-letter';
+import { REJECTION_STATES, type RejectionState, RejectionStore, rejectionState } from '@stadtdaten/dead-letter';
 import { type DatastreamPatch, RegistryService } from '@stadtdaten/registry';
 import { AuditTrail } from '@stadtdaten/runtime';
 import { parseLimit, parseTimeParam } from '../observations/query-params';
@@ -71,14 +71,17 @@ export class CatalogController {
     @Query() query: Record<string, string | undefined>,
   ) {
     requireTenant(principal, tenant);
+    const state = parseState(query.state);
     await this.audit.record(principal, 'DATA_READ_NON_PUBLIC', { tenant, resourceType: 'rejections', resourceId: null }, 'success', {
       reason: query.reason ?? null,
       device: query.device ?? null,
+      state: state ?? 'all',
     });
     const { items, total } = await this.rejections.list({
       tenant,
       reasonCode: query.reason || undefined,
       deviceId: query.device || undefined,
+      state,
       fromMs: query.from ? parseTimeParam('from', query.from, 0) : undefined,
       toMs: query.to ? parseTimeParam('to', query.to, 0) : undefined,
       limit: parseLimit(query.limit, 100, 1000),
@@ -91,9 +94,27 @@ export class CatalogController {
         ...item,
         receivedAt: new Date(item.receivedAtMs).toISOString(),
         rejectedAt: new Date(item.rejectedAtMs).toISOString(),
+        state: rejectionState(item),
+        resubmittedAtMs: item.resubmittedAtMs ?? null,
+        resubmittedAt: item.resubmittedAtMs === undefined ? null : new Date(item.resubmittedAtMs).toISOString(),
+        resubmittedBy: item.resubmittedBy ?? null,
       })),
     };
   }
+}
+
+/** Reads the `state` filter: `open`, `resubmitted` or `all` (the default, undefined). */
+function parseState(value: string | undefined): RejectionState | undefined {
+  if (value === undefined || value === '' || value === 'all') {
+    return undefined;
+  }
+  if (!(REJECTION_STATES as readonly string[]).includes(value)) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, `state "${value}" is unknown: use ${[...REJECTION_STATES, 'all'].join(', ')}`, {
+      details: { state: value },
+    });
+  }
+
+  return value as RejectionState;
 }
 
 /** Lists every tenant id a catalog document names, so a tenant admin can change only their own tenant. */

@@ -7,6 +7,7 @@ import { ObservationExportService } from '../opendata/observation-export.service
 import { VisibilityService } from '../things/visibility.service';
 import { CSV_DIALECTS, csvLine } from './csv-writer';
 import { ObservationsService } from './observations.service';
+import { AGGREGATE_SOURCE_HEADER } from './rollup-aggregate.service';
 import { MAX_RAW_LIMIT, parseAggregate, parseInterval, parseLimit, parseRange } from './query-params';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -64,7 +65,9 @@ export class ObservationsController {
     if (query.aggregate !== undefined || query.interval !== undefined) {
       const aggregate = parseAggregate(query.aggregate ?? 'mean');
       const interval = query.interval ?? '1h';
-      const points = await this.observations.aggregated(datastream, fromMs, toMs, aggregate, parseInterval(interval));
+      const intervalMs = parseInterval(interval);
+      const { points, source } = await this.observations.aggregated(datastream, fromMs, toMs, aggregate, intervalMs);
+      response.setHeader(AGGREGATE_SOURCE_HEADER, source);
       response.json({
         ...base,
         aggregate,

@@ -5,6 +5,7 @@ import type { DatastreamDto } from '@stadtdaten/registry';
 import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 import { Inject } from '@nestjs/common';
+import { type AggregateResult, RollupAggregateService } from './rollup-aggregate.service';
 
 /** Rows per store query while streaming an export. */
 const EXPORT_PAGE_SIZE = 5000;
@@ -17,6 +18,7 @@ export class ObservationsService {
     @Inject(PersonalTimeSeriesStore) private readonly personalStore: TimeSeriesStore,
     private readonly cipher: EnvelopeCipher,
     readonly clock: Clock,
+    private readonly rollups: RollupAggregateService,
   ) {}
 
   /** Observations of the range; results of personal datastreams come back decrypted. */
@@ -33,7 +35,14 @@ export class ObservationsService {
     return datastream.classification === 'personal' ? Promise.all(rows.map((row) => this.decrypted(row))) : rows;
   }
 
-  aggregated(datastream: DatastreamDto, fromMs: number, toMs: number, aggregate: Aggregate, intervalMs: number) {
+  /** Aggregates per interval, from the analytics rollups where they serve a long range (RollupAggregateService). */
+  aggregated(
+    datastream: DatastreamDto,
+    fromMs: number,
+    toMs: number,
+    aggregate: Aggregate,
+    intervalMs: number,
+  ): Promise<AggregateResult> {
     if (datastream.classification === 'personal') {
       throw new AppError(
         ErrorCode.VALIDATION_FAILED,
@@ -41,7 +50,7 @@ export class ObservationsService {
       );
     }
 
-    return this.storeFor(datastream).aggregate({
+    return this.rollups.aggregate({
       tenant: datastream.tenant,
       datastreamId: datastream.id,
       fromMs,

@@ -3,6 +3,9 @@ import { INTERVAL_NAMES } from '../observations/query-params';
 import { mergeOpenDataPaths, openDataSchemas } from './opendata.openapi';
 import { sensorThingsPaths, sensorThingsSchemas } from '../sensorthings/sensorthings.openapi';
 import { platformOperationPaths } from './platform-operations.openapi';
+import { AGGREGATE_SOURCE_HEADER } from '../observations/rollup-aggregate.service';
+import { analyticsPaths } from './analytics.openapi';
+import { latestStreamPaths, latestStreamSchemas } from './latest-stream.openapi';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const tenantParam = { name: 'tenant', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' } };
@@ -32,9 +35,15 @@ export function openApiDocument(serverUrl: string) {
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
-      schemas: { ...schemas(), ...sensorThingsSchemas(), ...openDataSchemas() },
+      schemas: { ...schemas(), ...latestStreamSchemas(), ...sensorThingsSchemas(), ...openDataSchemas() },
     },
-    paths: mergeOpenDataPaths({ ...paths(), ...platformOperationPaths(), ...sensorThingsPaths(serverUrl.replace(/\/api\/v1$/, '')) }),
+    paths: mergeOpenDataPaths({
+      ...paths(),
+      ...latestStreamPaths(tenantParam, problem),
+      ...platformOperationPaths(),
+      ...analyticsPaths(),
+      ...sensorThingsPaths(serverUrl.replace(/\/api\/v1$/, '')),
+    }),
   };
 }
 
@@ -116,6 +125,9 @@ function schemas() {
         entryIndex: { type: 'integer' },
         receivedAt: { type: 'string', format: 'date-time' },
         payloadBase64: { type: 'string' },
+        state: { enum: ['open', 'resubmitted'], description: 'resubmitted: an operator sent the corrected message again (POST /ingest?rejection=<id>)' },
+        resubmittedAt: { type: ['string', 'null'], format: 'date-time' },
+        resubmittedBy: { type: ['string', 'null'], description: 'Token subject of the operator who sent the corrected message' },
       },
     },
   };
@@ -168,7 +180,20 @@ function paths() {
           { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'] } },
           { name: 'format', in: 'query', schema: { enum: ['json', 'csv', 'csv-de'] }, description: 'csv-de: ";" separator, decimal comma, UTF-8 BOM' },
         ],
-        responses: { 200: { description: 'Observations', content: { 'application/json': { schema: ref('ObservationPage') }, 'text/csv': { schema: { type: 'string' } } } }, default: problem },
+        responses: {
+          200: {
+            description: 'Observations',
+            headers: {
+              [AGGREGATE_SOURCE_HEADER]: {
+                description:
+                  'With aggregate or interval: "raw", or "rollup-<level>" when whole buckets of that level came from the analytics rollups and the edges of the range from the raw observations',
+                schema: { enum: ['raw', 'rollup-1m', 'rollup-1h', 'rollup-1d'] },
+              },
+            },
+            content: { 'application/json': { schema: ref('ObservationPage') }, 'text/csv': { schema: { type: 'string' } } },
+          },
+          default: problem,
+        },
       },
     },
     '/tenants/{tenant}/latest': {
@@ -183,6 +208,7 @@ function paths() {
           ...timeParams,
           { name: 'reason', in: 'query', schema: { enum: Object.values(RejectionCode) } },
           { name: 'device', in: 'query', schema: { type: 'string' } },
+          { name: 'state', in: 'query', schema: { enum: ['open', 'resubmitted', 'all'], default: 'all' }, description: 'open: not yet sent again; resubmitted: sent again' },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
           { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
         ],
@@ -205,9 +231,29 @@ function paths() {
         parameters: [
           { name: 'device', in: 'query', required: true, schema: { type: 'string' } },
           { name: 'format', in: 'query', schema: { enum: ['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'loriot', 'sensor-community'] } },
+          {
+            name: 'rejection',
+            in: 'query',
+            schema: { type: 'string', minLength: 1 },
+            description: 'Id of the rejection whose corrected message the body is (tenant-admin). Marks it as re-submitted; 404 when unknown, 409 when re-submitted already.',
+          },
         ],
         requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
-        responses: { 202: json({ type: 'object', properties: { id: { type: 'string' }, status: { const: 'accepted' } } }), default: problem },
+        responses: {
+          202: json({
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              status: { const: 'accepted' },
+              rejection: {
+                type: 'object',
+                description: 'Only with the rejection parameter',
+                properties: { id: { type: 'string' }, state: { const: 'resubmitted' }, resubmittedAt: { type: 'string', format: 'date-time' }, resubmittedBy: { type: 'string' } },
+              },
+            },
+          }),
+          default: problem,
+        },
       },
     },
   };

@@ -37,7 +37,7 @@ export class ObservationStoreReader {
     aggregate: Aggregate,
     intervalMs: number,
   ): Promise<AggregatePoint[]> {
-    return this.observations.aggregated(datastream, fromMs, toMs, aggregate, intervalMs);
+    return this.observations.aggregated(datastream, fromMs, toMs, aggregate, intervalMs).then((result) => result.points);
   }
 
   /** Counts every stored observation of the datastream, whatever its time. */

@@ -11,6 +11,7 @@ import {
   createObservation,
   createRawMessage,
   createRejection,
+  isDerivedType,
   observationId,
   rejectionId,
   toResultCase,
@@ -167,6 +168,13 @@ export class ValidationService {
       throw new RejectionError(
         RejectionCode.UNKNOWN_DEVICE,
         `device "${deviceId}" is not registered for tenant "${tenant}"; add it to the catalog (stadtdaten catalog apply)`,
+      );
+    }
+    if (isDerivedType(device.deviceType)) {
+      throw new RejectionError(
+        RejectionCode.DERIVED_DEVICE,
+        `device "${deviceId}" has the derived device type "${device.deviceType}", whose datastreams only the analytics service writes; ` +
+          'send the readings as the source device that measured them',
       );
     }
 

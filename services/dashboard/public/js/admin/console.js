@@ -13,6 +13,7 @@ const SCREEN_MODULES = {
   devices: () => import('./screens/devices.js'),
   datastreams: () => import('./screens/datastreams.js'),
   rejections: () => import('./screens/rejections.js'),
+  quality: () => import('./screens/quality.js'),
   keys: () => import('./screens/keys.js'),
   audit: () => import('./screens/audit.js'),
   health: () => import('./screens/health.js'),

@@ -59,3 +59,10 @@ export async function runAction(region, action, successText) {
 export function resultRegion(id) {
   return el('p', { id, className: 'action-result', role: 'status', 'aria-live': 'polite' });
 }
+
+/** Returns the query of the address's hash (`#/datastreams?filter=…`), which links between screens carry. */
+export function hashQuery() {
+  const hash = location.hash;
+  const start = hash.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : hash.slice(start + 1));
+}

@@ -4,7 +4,7 @@ import { getJson, requestJson, tenantPath } from '../../api.js';
 import { t, unitSymbol } from '../../i18n.js';
 import { el } from '../../page.js';
 import { can } from '../permissions.js';
-import { dataTable, formField, resultRegion, runAction } from '../ui.js';
+import { dataTable, formField, hashQuery, resultRegion, runAction } from '../ui.js';
 
 const CLASSIFICATIONS = ['public', 'internal', 'personal'];
 
@@ -16,7 +16,7 @@ export async function render(container, { session, tenant }) {
   const editable = can(session.claims, 'datastreams.edit', tenant);
   const list = el('div');
   const region = resultRegion('datastream-result');
-  const filter = formField('datastream-filter', t('admin.datastreams.filter'), { type: 'search' });
+  const filter = formField('datastream-filter', t('admin.datastreams.filter'), { type: 'search', value: hashQuery().get('filter') ?? '' });
   const fields = {
     id: formField('datastream-id', t('admin.col.id'), { required: true, attributes: { readonly: true } }),
     name: formField('datastream-name', t('admin.col.name'), { required: true }),

@@ -4,7 +4,7 @@ import { ApiError, getJson, requestJson, tenantPath } from '../../api.js';
 import { t } from '../../i18n.js';
 import { el } from '../../page.js';
 import { can } from '../permissions.js';
-import { dataTable, formField, resultRegion, runAction } from '../ui.js';
+import { dataTable, formField, hashQuery, resultRegion, runAction } from '../ui.js';
 
 const CLASSIFICATIONS = ['public', 'internal', 'personal'];
 
@@ -47,13 +47,18 @@ export async function render(container, { session, tenant }) {
     retention: formField('device-retention', t('admin.devices.retentionDays'), { type: 'number', hint: t('admin.devices.retentionHint'), attributes: { min: '1', step: '1' } }),
   };
 
-  const refresh = async () => {
-    const { devices, derived } = await loadDevices(tenant, session.token);
+  const filter = formField('device-filter', t('admin.devices.filter'), { type: 'search', value: hashQuery().get('filter') ?? '' });
+  let loaded = { devices: [], derived: false };
+
+  const renderList = () => {
+    const { devices, derived } = loaded;
+    const text = filter.input.value.trim().toLowerCase();
+    const shown = devices.filter((device) => !text || device.id.toLowerCase().includes(text) || (device.thingId ?? '').toLowerCase().includes(text));
     const columns = [t('admin.col.id'), t('admin.devices.thing'), t('admin.devices.classification'), t('admin.things.datastreams')];
     if (editable) {
       columns.push(t('admin.col.actions'));
     }
-    const rows = devices.map((device) => {
+    const rows = shown.map((device) => {
       const cells = [el('code', {}, device.id), device.thingId, device.classification, String(device.datastreamIds?.length ?? 0)];
       if (editable) {
         const button = el('button', { type: 'button', className: 'secondary' }, t('admin.edit'), el('span', { className: 'visually-hidden' }, `: ${device.id}`));
@@ -71,10 +76,15 @@ export async function render(container, { session, tenant }) {
       }
       return cells;
     });
-    list.replaceChildren(dataTable('devices-table', t('admin.devices.caption', { tenant }), columns, rows), derived ? el('p', { className: 'note' }, t('admin.devices.derivedNote')) : '');
+    list.replaceChildren(dataTable('devices-table', t('admin.devices.caption', { tenant, shown: shown.length, total: devices.length }), columns, rows), derived ? el('p', { className: 'note' }, t('admin.devices.derivedNote')) : '');
   };
+  const refresh = async () => {
+    loaded = await loadDevices(tenant, session.token);
+    renderList();
+  };
+  filter.input.addEventListener('input', renderList);
 
-  container.replaceChildren(el('p', {}, t('admin.devices.intro')), list, region);
+  container.replaceChildren(el('p', {}, t('admin.devices.intro')), filter.field, list, region);
   await refresh();
   if (!editable) {
     container.append(el('p', { className: 'note' }, t('admin.readOnly')));

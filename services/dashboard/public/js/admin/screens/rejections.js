@@ -1,12 +1,20 @@
 // Rejected messages with their reasons. A message can be corrected in an editor and sent again
-// through POST /api/v1/ingest, where it passes the same validation as any new message.
+// through POST /api/v1/ingest?rejection=<id>, where it passes the same validation as any new
+// message; the server marks the rejection as re-submitted, so it leaves the list of open ones.
 import { config, requestJson, tenantPath } from '../../api.js';
 import { formatDateTime, hasString, t } from '../../i18n.js';
-import { el } from '../../page.js';
+import { el, showStatus } from '../../page.js';
 import { can } from '../permissions.js';
-import { dataTable, formField, resultRegion, runAction } from '../ui.js';
+import { dataTable, errorText, formField, resultRegion, runAction } from '../ui.js';
 
 const FORMATS = ['json', 'senml', 'ttn-v3', 'chirpstack-v4', 'sensor-community'];
+/** Values of the state filter with their labels; the first is the default. */
+const STATES = [
+  ['open', 'admin.rejections.stateOpen'],
+  ['resubmitted', 'admin.rejections.stateResubmitted'],
+  ['all', 'admin.rejections.stateAll'],
+];
+const TOTAL_TEXT = { open: 'admin.rejections.totalOpen', resubmitted: 'admin.rejections.totalResubmitted', all: 'admin.rejections.total' };
 
 function reasonLabel(code) {
   return hasString(`reason.${code}`) ? t(`reason.${code}`) : code;
@@ -52,13 +60,12 @@ function editor(item, { session, region, onSent }) {
   cancel.addEventListener('click', () => panel.remove());
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const query = new URLSearchParams({ device: device.input.value.trim(), format: format.input.value });
+    const query = new URLSearchParams({ device: device.input.value.trim(), format: format.input.value, rejection: item.id });
     const sent = await runAction(
       region,
       () => requestJson('POST', `/api/v1/ingest?${query}`, { token: session.token, body: payload.input.value, contentType: contentType.input.value }),
       (answer) => t('admin.rejections.sent', { id: answer.id }),
     );
-    // NOTE: the original rejection stays listed, because the dead letter has no mark for a message that was sent again.
     if (sent) {
       panel.remove();
       onSent();
@@ -67,26 +74,42 @@ function editor(item, { session, region, onSent }) {
   return panel;
 }
 
+function stateText(item) {
+  if (item.state !== 'resubmitted') {
+    return t('admin.rejections.open');
+  }
+  return t('admin.rejections.resubmittedBy', { time: formatDateTime(item.resubmittedAt), subject: item.resubmittedBy });
+}
+
 export async function render(container, context) {
   const { session, tenant } = context;
   const canResubmit = can(session.claims, 'rejections.resubmit', tenant);
   const region = resultRegion('rejection-result');
   const reason = formField('rejection-reason', t('admin.rejections.reason'), { options: [['', t('admin.rejections.allReasons')], ...config.rejectionCodes.map((code) => [code, `${reasonLabel(code)} (${code})`])] });
   const device = formField('rejection-device', t('admin.rejections.device'));
+  const state = formField('rejection-state', t('admin.rejections.state'), { options: STATES.map(([value, key]) => [value, t(key)]), value: STATES[0][0] });
   const limit = formField('rejection-limit', t('admin.rejections.limit'), { options: [['50', '50'], ['100', '100'], ['500', '500']], value: '100' });
-  const filterForm = el('form', { id: 'rejection-filter', className: 'form-row' }, reason.field, device.field, limit.field, el('div', { className: 'buttons' }, el('button', { type: 'submit' }, t('admin.show'))));
+  const filterForm = el('form', { id: 'rejection-filter', className: 'form-row' }, state.field, reason.field, device.field, limit.field, el('div', { className: 'buttons' }, el('button', { type: 'submit' }, t('admin.show'))));
   const list = el('div');
   const editorSlot = el('div');
 
-  const load = async () => {
-    const query = new URLSearchParams({ limit: limit.input.value });
+  /** Loads the list; `announce: false` reports errors only, so an earlier outcome stays in the result line. */
+  const load = async ({ announce = true } = {}) => {
+    const shownState = state.input.value;
+    const query = new URLSearchParams({ limit: limit.input.value, state: shownState });
     if (reason.input.value) {
       query.set('reason', reason.input.value);
     }
     if (device.input.value.trim()) {
       query.set('device', device.input.value.trim());
     }
-    const result = await runAction(region, () => requestJson('GET', tenantPath(tenant, `/rejections?${query}`), { token: session.token }), (page) => t('admin.rejections.total', { shown: page.items.length, total: page.total }));
+    const request = () => requestJson('GET', tenantPath(tenant, `/rejections?${query}`), { token: session.token });
+    let result;
+    if (announce) {
+      result = await runAction(region, request, (page) => t(TOTAL_TEXT[shownState], { shown: page.items.length, total: page.total }));
+    } else {
+      result = await request().catch((error) => showStatus(errorText(error), 'error', region));
+    }
     if (!result) {
       return;
     }
@@ -98,11 +121,15 @@ export async function render(container, context) {
         el('code', {}, item.deviceId),
         item.field ? `${item.field}${item.entryIndex >= 0 ? ` [${item.entryIndex}]` : ''}` : '',
         item.format,
+        stateText(item),
       ];
-      if (canResubmit) {
+      if (canResubmit && item.state === 'resubmitted') {
+        cells.push('');
+      } else if (canResubmit) {
         const button = el('button', { type: 'button', className: 'secondary' }, t('admin.rejections.correct'), el('span', { className: 'visually-hidden' }, `: ${item.deviceId}, ${formatDateTime(item.rejectedAt)}`));
         button.addEventListener('click', () => {
-          const panel = editor(item, { session, region, onSent: load });
+          // The reload keeps the outcome of the sending in the result line.
+          const panel = editor(item, { session, region, onSent: () => load({ announce: false }) });
           editorSlot.replaceChildren(panel);
           panel.querySelector('h3').focus();
         });
@@ -110,7 +137,7 @@ export async function render(container, context) {
       }
       return cells;
     });
-    const columns = [t('admin.rejections.rejectedAt'), t('admin.rejections.reason'), t('admin.rejections.detail'), t('admin.rejections.device'), t('admin.rejections.field'), t('admin.rejections.format')];
+    const columns = [t('admin.rejections.rejectedAt'), t('admin.rejections.reason'), t('admin.rejections.detail'), t('admin.rejections.device'), t('admin.rejections.field'), t('admin.rejections.format'), t('admin.rejections.state')];
     if (canResubmit) {
       columns.push(t('admin.col.actions'));
     }

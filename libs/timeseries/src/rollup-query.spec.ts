@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGGREGATES, type StoredObservation, observationId } from '@stadtdaten/contracts';
-import { SqliteTimeSeriesStore } from '@stadtdaten/timeseries';
+import { SqliteTimeSeriesStore } from './sqlite-time-series.adapter';
 import { ROLLUP_LEVELS, ROLLUP_LEVEL_MS, ROLLUP_STATS, rollupDatastreamId } from './rollup-levels';
 import { aggregateWithRollups } from './rollup-query';
 import { bucketStart, statValue, statsOf } from './rollup-stats';
@@ -64,6 +64,22 @@ describe('aggregateWithRollups', () => {
 
     expect(fromRollups).toHaveLength(fromRaw.length);
     fromRollups.forEach((point, index) => expect(point.value).toBeCloseTo(fromRaw[index].value!, 9));
+  });
+
+  it('reads raw data outside the rollup span', async () => {
+    const query = { ...range, aggregate: 'mean' as const, intervalMs: DAY_MS };
+    const span = { fromMs: START_MS + 4 * DAY_MS, toMs: START_MS + 11 * DAY_MS };
+    const [fromRollups, fromRaw] = await Promise.all([aggregateWithRollups(store, query, '1d', span), store.aggregate(query)]);
+
+    expect(fromRollups.map((point) => point.count)).toEqual(fromRaw.map((point) => point.count));
+    fromRollups.forEach((point, index) => expect(point.value).toBeCloseTo(fromRaw[index].value!, 9));
+  });
+
+  it('reads only raw data when the span holds no whole bucket', async () => {
+    const query = { ...range, aggregate: 'sum' as const, intervalMs: DAY_MS };
+    const span = { fromMs: START_MS + 4 * DAY_MS + 1, toMs: START_MS + 5 * DAY_MS };
+
+    expect(await aggregateWithRollups(store, query, '1d', span)).toEqual(await store.aggregate(query));
   });
 
   it('reads last from the raw data', async () => {

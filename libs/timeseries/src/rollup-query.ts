@@ -1,6 +1,6 @@
-import { type AggregatePoint, AppError, ErrorCode } from '@stadtdaten/contracts';
-import type { AggregateQuery, TimeSeriesStore } from '@stadtdaten/timeseries';
-import { ROLLUP_LEVEL_MS, type RollupLevel, rollupDatastreamId } from './rollup-levels';
+import { type Aggregate, type AggregatePoint, AppError, ErrorCode } from '@stadtdaten/contracts';
+import { ROLLUP_LEVEL_MS, type RollupLevel, type RollupStat, rollupDatastreamId } from './rollup-levels';
+import type { AggregateQuery, TimeSeriesStore } from './time-series-store.port';
 
 type Extreme = 'sum' | 'min' | 'max';
 
@@ -21,15 +21,40 @@ const NEEDED: Readonly<Record<'mean' | 'min' | 'max' | 'sum' | 'count', Extreme 
   count: undefined,
 };
 
+/** Part of a range, in epoch milliseconds (`fromMs` inclusive, `toMs` exclusive). */
+export interface TimeSpan {
+  fromMs: number;
+  toMs: number;
+}
+
+/** Returns the ids of the rollup datastreams that aggregateWithRollups reads for `aggregate` at `level`; none for `last`. */
+export function rollupSourcesOf(sourceDatastreamId: string, aggregate: Aggregate, level: RollupLevel): string[] {
+  if (aggregate === 'last') {
+    return [];
+  }
+  const needed = NEEDED[aggregate];
+  const stats: RollupStat[] = needed === undefined ? ['count'] : ['count', needed];
+
+  return stats.map((stat) => rollupDatastreamId(sourceDatastreamId, stat, level));
+}
+
 /**
  * Aggregates a source datastream per interval from its rollups at `level` for the whole
  * level buckets inside the range, and from the raw observations for the parts before the
- * first and after the last whole bucket. The result equals the raw aggregate as long as the
- * rollups are current: the rollups of the last minutes trail the raw data by the analytics
- * job's lag. `last` is always read from the raw observations.
+ * first and after the last whole bucket. With `rollupSpan`, only whole buckets inside that
+ * span come from the rollups, and the rest of the range is read raw. Callers pass the span
+ * that the stored rollups cover (rollupCoverage). The result equals the raw aggregate as long
+ * as the rollups inside that span are current, and they trail the raw data by the analytics
+ * job's lag.
+ * `last` is always read from the raw observations.
  * Throws AppError VALIDATION_FAILED when the level does not divide the interval.
  */
-export async function aggregateWithRollups(store: TimeSeriesStore, query: AggregateQuery, level: RollupLevel): Promise<AggregatePoint[]> {
+export async function aggregateWithRollups(
+  store: TimeSeriesStore,
+  query: AggregateQuery,
+  level: RollupLevel,
+  rollupSpan?: TimeSpan,
+): Promise<AggregatePoint[]> {
   if (query.aggregate === 'last') {
     return store.aggregate(query);
   }
@@ -40,8 +65,8 @@ export async function aggregateWithRollups(store: TimeSeriesStore, query: Aggreg
       `rollup level ${level} does not divide the interval of ${query.intervalMs} ms; choose a level with selectRollup()`,
     );
   }
-  const innerFromMs = Math.ceil(query.fromMs / levelMs) * levelMs;
-  const innerToMs = Math.floor(query.toMs / levelMs) * levelMs;
+  const innerFromMs = Math.ceil(Math.max(query.fromMs, rollupSpan?.fromMs ?? query.fromMs) / levelMs) * levelMs;
+  const innerToMs = Math.floor(Math.min(query.toMs, rollupSpan?.toMs ?? query.toMs) / levelMs) * levelMs;
   if (innerFromMs >= innerToMs) {
     return store.aggregate(query);
   }

@@ -1,4 +1,4 @@
-import { derivedDeviceId, derivedField } from '../derived/derived-ids';
+import { derivedDeviceId, derivedField } from '@stadtdaten/contracts';
 
 export const ROLLUP_LEVELS = ['1m', '1h', '1d'] as const;
 
