@@ -10,6 +10,7 @@ import Aedes, {
   type Subscription,
 } from 'aedes';
 import { parseIngestTopic } from './ingest-topics';
+import { watchPacketSize } from './packet-size.guard';
 import { type InboundHandler, MqttIngress } from './mqtt-ingress.port';
 import type { TopicAccessPolicy } from './topic-access';
 
@@ -18,7 +19,11 @@ export interface AedesBrokerOptions {
   port: number;
   verifier: TokenVerifier;
   logger: Logger;
+  /** Largest MQTT packet a client may send; a larger one closes its connection before the body is read. Default 1 MiB. */
+  maxPacketBytes?: number;
 }
+
+const DEFAULT_MAX_PACKET_BYTES = 1024 * 1024;
 
 /**
  * Buffer size per client connection above which a write waits for 'drain': 64 KiB instead of
@@ -68,7 +73,17 @@ export class AedesBroker extends MqttIngress {
 
   async start(handler: InboundHandler): Promise<void> {
     this.handler = handler;
-    const server = createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK_BYTES }, this.broker.handle);
+    const maxPacketBytes = this.options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+    const server = createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK_BYTES }, (socket) => {
+      this.broker.handle(socket);
+      watchPacketSize(socket, maxPacketBytes, (statedBytes) => {
+        this.options.logger.warn(
+          { remoteAddress: socket.remoteAddress, statedBytes, maxPacketBytes },
+          'mqtt packet larger than maxPacketBytes; connection closed before its body was read, so the client must send smaller messages',
+        );
+        socket.destroy();
+      });
+    });
     this.server = server;
 
     await new Promise<void>((resolve, reject) => {

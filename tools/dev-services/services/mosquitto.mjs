@@ -86,6 +86,8 @@ persistence_location ${mosquitto.data}/
 max_queued_messages 1000000
 max_queued_bytes 1073741824
 max_inflight_messages 100
+# A client that sends a larger packet is disconnected, as by the embedded broker.
+max_packet_size 16777216
 log_dest stdout
 log_type error
 log_type warning

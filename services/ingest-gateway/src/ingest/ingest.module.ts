@@ -28,8 +28,18 @@ export interface IngestModuleOptions {
   mqtt: MqttEdgeOptions | { host: string; port: number };
 }
 
+/**
+ * Largest MQTT packet the embedded broker reads: 16 MiB, as the Mosquitto configuration of
+ * production, or four times the payload limit where that is larger. A payload between the
+ * payload limit and this one still reaches the dead letter, truncated.
+ */
+function maxPacketBytes(settings: IngestSettings): number {
+  return Math.max(16 * 1024 * 1024, 4 * settings.maxPayloadBytes + 65_536);
+}
+
 function createMqttIngress(
   options: IngestModuleOptions['mqtt'],
+  settings: IngestSettings,
   verifier: TokenVerifier,
   logger: ProcessLogger,
 ): MqttIngress {
@@ -50,7 +60,7 @@ function createMqttIngress(
   }
   const { host, port } = options as { host: string; port: number };
 
-  return new AedesBroker({ host, port, verifier, logger: log });
+  return new AedesBroker({ host, port, verifier, logger: log, maxPacketBytes: maxPacketBytes(settings) });
 }
 
 /** MQTT and HTTP ingest into the raw topics; needs RuntimeModule. */
@@ -66,7 +76,7 @@ export class IngestModule {
         {
           provide: MqttIngress,
           useFactory: (verifier: TokenVerifier, logger: ProcessLogger) =>
-            createMqttIngress(options.mqtt, verifier, logger),
+            createMqttIngress(options.mqtt, options.settings, verifier, logger),
           inject: [TokenVerifier, ProcessLogger],
         },
         IngestService,

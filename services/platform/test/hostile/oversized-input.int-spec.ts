@@ -166,6 +166,17 @@ describe('oversized and deeply nested input', () => {
     expect(await rejectionOf('deep-mqtt')).toMatchObject({ reasonCode: 'INVALID_PAYLOAD' });
   });
 
+  it('closes an MQTT connection that sends over 16 MiB', async () => {
+    const client = await connectAsync(platform.mqttUrl, { username: 'device-a', password: device, reconnectPeriod: 0 });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+
+    client.publish(`stadtdaten/${TENANT_A}/big-mqtt/up/json`, Buffer.alloc(17 * MIB, 0x20), { qos: 1 });
+    await closed;
+    client.end(true);
+
+    expect((await call(platform, 'GET', '/health/ready')).status).toBe(200);
+  });
+
   it('stores a valid reading after all of these', async () => {
     const time = new Date(Date.now() - 60_000).toISOString();
     const sent = await call(platform, 'POST', '/api/v1/ingest?device=a-meter', {
