@@ -19,6 +19,8 @@ export const RejectionCode = {
   RETIRED_DATASTREAM: 'RETIRED_DATASTREAM',
   /** The device has a derived device type (`analytics-*`), whose datastreams only the analytics service writes. */
   DERIVED_DEVICE: 'DERIVED_DEVICE',
+  /** The validator failed on the message several times with an error that is no outage; it is kept for re-submission. */
+  VALIDATION_ERROR: 'VALIDATION_ERROR',
 } as const;
 
 export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];

@@ -1,5 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  AppError,
+  ErrorCode,
   type Observation,
   type Rejection,
   TopicKind,
@@ -16,8 +18,13 @@ import { ObservationSigner } from './observation.signer';
 import { PersonalDataProtector } from './personal-data.protector';
 import { ValidationService } from './validation.service';
 
-
 export const VALIDATOR_GROUP = 'validator';
+
+/** Attempts at a message whose validation fails with an error that is no outage, before it goes to the dead letter. */
+export const MAX_VALIDATION_ATTEMPTS = 3;
+
+/** Node.js, SQLite and PostgreSQL error codes of an unreachable or overloaded store, which are retried without limit. */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'SQLITE_BUSY', '57P01', '57P03', '53300']);
 
 /** How often the consumer lag gauge is refreshed, in milliseconds. */
 export const LAG_REFRESH_MS = 5000;
@@ -30,6 +37,8 @@ export const LAG_REFRESH_MS = 5000;
 export class ValidationConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
   private lagTimer?: NodeJS.Timeout;
+  /** Failed attempts per record (topic, partition, offset) whose validation threw an error that is no outage. */
+  private readonly failedAttempts = new Map<string, number>();
   private readonly log: Logger;
 
   constructor(
@@ -128,9 +137,40 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
     } catch {
       return { observations: [], rejections: [this.validation.unreadable(tenant, record.topic, record.value, record.offset)] };
     }
+    const position = `${record.topic}:${record.partition}:${record.offset}`;
+    try {
+      const result = await this.validation.validate(raw);
+      this.failedAttempts.delete(position);
 
-    return this.validation.validate(raw);
+      return result;
+    } catch (error) {
+      if (isOutage(error)) {
+        throw error;
+      }
+      const attempts = (this.failedAttempts.get(position) ?? 0) + 1;
+      this.log.error(
+        { err: error, topic: record.topic, partition: record.partition, offset: record.offset, deviceId: raw.deviceId, attempts },
+        attempts < MAX_VALIDATION_ATTEMPTS ? 'validation failed; retrying the batch' : 'validation failed repeatedly; message goes to the dead letter',
+      );
+      if (attempts < MAX_VALIDATION_ATTEMPTS) {
+        this.failedAttempts.set(position, attempts);
+        throw error;
+      }
+      this.failedAttempts.delete(position);
+
+      return { observations: [], rejections: [this.validation.failed(raw, error)] };
+    }
   }
+}
+
+/** Returns whether the error comes from an outage of a store, which is retried until it ends, rather than from the message. */
+function isOutage(error: unknown): boolean {
+  if (error instanceof AppError) {
+    return error.code === ErrorCode.UNAVAILABLE || error.retriable;
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+
+  return typeof code === 'string' && OUTAGE_CODES.has(code);
 }
 
 function push(map: Map<string, LogRecord[]>, topic: string, record: LogRecord): void {

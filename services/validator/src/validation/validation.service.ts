@@ -62,6 +62,19 @@ export class ValidationService {
     );
   }
 
+  /** Builds the rejection of a message whose validation kept failing with an error that is no rejection. */
+  failed(raw: RawMessage, error: unknown): Rejection {
+    const reason = error instanceof Error ? error.message : String(error);
+
+    return this.reject(
+      raw,
+      new RejectionError(
+        RejectionCode.VALIDATION_ERROR,
+        `the validator failed on this message several times (${reason}); it is kept here, so re-submit it once the cause is fixed`,
+      ),
+    );
+  }
+
   private async validateReadings(raw: RawMessage): Promise<ValidationResult> {
     if (raw.payload.byteLength > this.settings.maxPayloadBytes) {
       throw new RejectionError(

@@ -253,6 +253,7 @@ addStrings({
     'reason.MISSING_TIME_ZONE': 'Zeitzone fehlt',
     'reason.RETIRED_DATASTREAM': 'Datenstrom stillgelegt',
     'reason.DERIVED_DEVICE': 'Abgeleitetes Gerät (nur Analytics schreibt)',
+    'reason.VALIDATION_ERROR': 'Fehler der Prüfung (nach Behebung erneut senden)',
   },
   en: {
     'admin.title': 'Administration – Darmstadt urban data',
@@ -505,5 +506,6 @@ addStrings({
     'reason.MISSING_TIME_ZONE': 'Time zone missing',
     'reason.RETIRED_DATASTREAM': 'Datastream retired',
     'reason.DERIVED_DEVICE': 'Derived device (written by analytics only)',
+    'reason.VALIDATION_ERROR': 'Validator error (re-submit after the fix)',
   },
 });
