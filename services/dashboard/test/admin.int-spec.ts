@@ -75,7 +75,7 @@ describeInBrowserWithSamples('admin console in Chromium', (dir) => {
   it('tenant admin sees own screens only', async () => {
     await login(['tenant-admin']);
 
-    expect(await menu()).toEqual(['Mandanten', 'Messpunkte', 'Geräte', 'Datenströme', 'Abgewiesene Nachrichten', 'Signaturschlüssel', 'Zustand der Dienste', 'Konnektoren']);
+    expect(await menu()).toEqual(['Mandanten', 'Messpunkte', 'Geräte', 'Datenströme', 'Abgewiesene Nachrichten', 'Datenqualität', 'Signaturschlüssel', 'Zustand der Dienste', 'Konnektoren']);
     expect(await page.locator('#tenant-form').count()).toBe(0);
 
     await openScreen('keys');
@@ -90,6 +90,7 @@ describeInBrowserWithSamples('admin console in Chromium', (dir) => {
     await login(['analyst']);
 
     expect(await menu()).not.toContain('Abgewiesene Nachrichten');
+    expect(await menu()).toContain('Datenqualität');
 
     await openScreen('datastreams');
     await page.locator('#datastreams-table tbody tr').first().waitFor({ timeout: WAIT_TIMEOUT_MS });
@@ -229,7 +230,7 @@ describeInBrowserWithSamples('admin console in Chromium', (dir) => {
       violations.push(...(await axeViolations(page)).map((violation) => `${href} ${violation}`));
     }
 
-    expect(screens).toHaveLength(9);
+    expect(screens).toHaveLength(10);
     expect(violations).toEqual([]);
   });
 

@@ -4,8 +4,8 @@ import { PublicQualityService } from './public-quality.service';
 
 /**
  * Quality status of a tenant's public datastreams, also without a token. Every caller gets the
- * same answer, because it holds public datastreams only. The path lies under /api/v1/quality,
- * so that the Ingress sends it to the analytics service as well.
+ * same response, because it contains public datastreams only. The path lies under
+ * /api/v1/quality, so that the Ingress sends it to the analytics service as well.
  */
 @Controller('api/v1/quality/public')
 @OptionalAuth()

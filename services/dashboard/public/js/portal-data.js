@@ -58,16 +58,18 @@ export function sourceText(datastream) {
 /**
  * Lists datastreams with their latest value, unit and time, each linked to its page, and a
  * button that checks the value's signature where the entry carries an observation id.
+ * `notices` maps datastream ids to an element shown below the value, e.g. a quality notice.
  */
-export function datastreamValueList(tenant, datastreams, latest) {
+export function datastreamValueList(tenant, datastreams, latest, notices = new Map()) {
   if (datastreams.length === 0) {
     return el('p', {}, t('map.noDatastreams'));
   }
   const items = datastreams.map((datastream) => {
     const entry = latest.get(datastream.id);
     const parts = [el('a', { href: datastreamUrl(tenant, datastream) }, datastream.name), ': '];
+    const notice = notices.get(datastream.id);
     if (!entry) {
-      parts.push(t('common.noValue'));
+      parts.push(t('common.noValue'), notice);
       return el('li', { dataset: { datastreamId: datastream.id } }, parts);
     }
     parts.push(el('span', { className: 'latest-value' }, formatValueWithUnit(entry.result, datastream.unit)), ' ', el('span', { className: 'latest-time' }, formatDateTime(entry.phenomenonTime)));
@@ -76,6 +78,7 @@ export function datastreamValueList(tenant, datastreams, latest) {
       button.addEventListener('click', () => openProofDialog(datastream, entry, button));
       parts.push(' ', button);
     }
+    parts.push(notice);
     return el('li', { dataset: { datastreamId: datastream.id } }, parts);
   });
   return el('ul', { className: 'datastream-list' }, items);

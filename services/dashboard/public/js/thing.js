@@ -1,13 +1,15 @@
-// Thing page: a measuring point with its latest values (live), and per datastream a chart with
-// its data table and downloads, all over one chosen range and aggregation.
+// Thing page: a measuring point with its latest values (live), each with a notice where the
+// quality check reports a problem. Below them, each datastream has a chart with its data table
+// and downloads, all over one chosen range and aggregation.
 import { currentTenant, getJson, sensorThingsUrl, tenantPath } from './api.js';
 import { formatResult, onLanguageChange, t } from './i18n.js';
 import { connectLive } from './live.js';
 import { el, initPage, showStatus } from './page.js';
 import { datastreamSection, renderDatastreamData } from './datastream-section.js';
 import { datastreamValueList, loadLatest, useCaseBadge, useCaseUrl } from './portal-data.js';
+import { loadQualityProblems, qualityNotice } from './quality-notice.js';
 import { renderRangeControls } from './range-controls.js';
-import { summarizeThing } from './thing-summary.js';
+import { summarizeThing, summarySourceText } from './thing-summary.js';
 import { readView, timeSpan, writeView } from './time-range.js';
 
 const params = new URLSearchParams(location.search);
@@ -18,6 +20,7 @@ const state = {
   thing: null,
   datastreams: [],
   latest: new Map(),
+  qualityProblems: new Map(),
   destroyers: [],
   request: 0,
 };
@@ -49,7 +52,9 @@ function renderHeader() {
 function renderLatest() {
   const summary = summarizeThing(state.thing, state.datastreams, state.latest);
   document.getElementById('thing-summary').textContent = summary?.label ?? '';
-  document.getElementById('latest-values').replaceChildren(datastreamValueList(state.tenant, state.datastreams, state.latest));
+  document.getElementById('thing-summary-source').textContent = summarySourceText(summary);
+  const notices = new Map([...state.qualityProblems].map(([id, item]) => [id, qualityNotice(item)]));
+  document.getElementById('latest-values').replaceChildren(datastreamValueList(state.tenant, state.datastreams, state.latest, notices));
 }
 
 function changeView(changes) {
@@ -84,13 +89,18 @@ async function renderCharts() {
 function startLive() {
   const ids = new Set(state.datastreams.map((datastream) => datastream.id));
   connectLive(state.tenant, {
-    onEntries: (entries) => {
+    onEntries: (entries, kind) => {
       const mine = entries.filter((entry) => ids.has(entry.datastreamId));
       if (mine.length === 0) {
         return;
       }
       for (const entry of mine) {
         state.latest.set(entry.datastreamId, entry);
+        // An update is a value received just now, which ends "no current data"; the snapshot
+        // repeats known values. Other problems stay until the next page load.
+        if (kind === 'update' && state.qualityProblems.get(entry.datastreamId)?.status === 'stale') {
+          state.qualityProblems.delete(entry.datastreamId);
+        }
       }
       if (!document.getElementById('latest-values').contains(document.activeElement)) {
         renderLatest();
@@ -109,7 +119,7 @@ async function main() {
   try {
     state.thing = await getJson(tenantPath(state.tenant, `/things/${encodeURIComponent(state.id)}`));
     state.datastreams = await getJson(tenantPath(state.tenant, `/datastreams?thing=${encodeURIComponent(state.id)}`));
-    state.latest = await loadLatest(state.tenant);
+    [state.latest, state.qualityProblems] = await Promise.all([loadLatest(state.tenant), loadQualityProblems(state.tenant, state.id)]);
   } catch (error) {
     showStatus(t('common.loadFailed', { message: error.message }), 'error');
     return;

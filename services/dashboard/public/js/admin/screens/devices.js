@@ -53,12 +53,12 @@ export async function render(container, { session, tenant }) {
   const renderList = () => {
     const { devices, derived } = loaded;
     const text = filter.input.value.trim().toLowerCase();
-    const shown = devices.filter((device) => !text || device.id.toLowerCase().includes(text) || (device.thingId ?? '').toLowerCase().includes(text));
+    const matching = devices.filter((device) => !text || device.id.toLowerCase().includes(text) || (device.thingId ?? '').toLowerCase().includes(text));
     const columns = [t('admin.col.id'), t('admin.devices.thing'), t('admin.devices.classification'), t('admin.things.datastreams')];
     if (editable) {
       columns.push(t('admin.col.actions'));
     }
-    const rows = shown.map((device) => {
+    const rows = matching.map((device) => {
       const cells = [el('code', {}, device.id), device.thingId, device.classification, String(device.datastreamIds?.length ?? 0)];
       if (editable) {
         const button = el('button', { type: 'button', className: 'secondary' }, t('admin.edit'), el('span', { className: 'visually-hidden' }, `: ${device.id}`));
@@ -76,7 +76,7 @@ export async function render(container, { session, tenant }) {
       }
       return cells;
     });
-    list.replaceChildren(dataTable('devices-table', t('admin.devices.caption', { tenant, shown: shown.length, total: devices.length }), columns, rows), derived ? el('p', { className: 'note' }, t('admin.devices.derivedNote')) : '');
+    list.replaceChildren(dataTable('devices-table', t('admin.devices.caption', { tenant, shown: matching.length, total: devices.length }), columns, rows), derived ? el('p', { className: 'note' }, t('admin.devices.derivedNote')) : '');
   };
   const refresh = async () => {
     loaded = await loadDevices(tenant, session.token);

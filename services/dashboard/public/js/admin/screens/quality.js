@@ -7,10 +7,10 @@ import { el, showStatus } from '../../page.js';
 import { dataTable, errorText, formField, hashQuery, resultRegion } from '../ui.js';
 
 /** Statuses in the API's order: no problem, not checked yet, then problems from the most severe one. */
-export const QUALITY_STATUSES = ['ok', 'unknown', 'stale', 'rejecting', 'out_of_range', 'flat_line', 'spike', 'clock_skew'];
+const QUALITY_STATUSES = ['ok', 'unknown', 'stale', 'rejecting', 'out_of_range', 'flat_line', 'spike', 'clock_skew'];
 
 /** Builds the status as symbol and words, so that it reads without its colour. */
-export function statusBadge(status) {
+function statusBadge(status) {
   const kind = status === 'ok' || status === 'unknown' ? status : 'problem';
   const symbol = { ok: '✓', unknown: '?', problem: '⚠' }[kind];
   return el('span', { className: `quality-status quality-status--${kind}`, dataset: { status } }, el('span', { 'aria-hidden': 'true' }, symbol), ` ${t(`admin.quality.status.${status}`)}`);
@@ -21,7 +21,7 @@ function ruleList(problems) {
   return rules.length === 0 ? '–' : el('span', {}, rules.flatMap((rule, index) => [index > 0 ? ', ' : '', el('code', {}, rule)]));
 }
 
-/** The server writes problem details in English; `lang` lets screen readers pronounce them so. */
+/** Joins the problem details, which the server writes in English, and marks them with `lang="en"` for screen readers. */
 function detailText(problems) {
   const details = problems.map((problem) => problem.detail).filter(Boolean);
   return details.length === 0 ? '–' : el('span', { lang: 'en' }, details.join('; '));
@@ -96,11 +96,11 @@ export async function render(container, { session, tenant }) {
       list.replaceChildren();
       return;
     }
-    const shown = items.filter((device) => matches(device, statusFilter));
+    const matching = items.filter((device) => matches(device, statusFilter));
     const columns = [t('admin.quality.subject'), t('admin.quality.statusColumn'), t('admin.quality.rule'), t('admin.quality.since'), t('admin.quality.lastReceived'), t('admin.quality.detail')];
-    const rows = shown.flatMap((device) => deviceRows(device, statusFilter));
+    const rows = matching.flatMap((device) => deviceRows(device, statusFilter));
     list.replaceChildren(dataTable('quality-table', t('admin.quality.caption', { tenant }), columns, rows), items.length === 0 ? el('p', { className: 'note' }, t('admin.quality.noneChecked')) : '');
-    showStatus(t('admin.quality.total', { shown: shown.length, total: items.length }), 'success', region);
+    showStatus(t('admin.quality.total', { shown: matching.length, total: items.length }), 'success', region);
   };
   filterForm.addEventListener('submit', (event) => {
     event.preventDefault();
