@@ -39,6 +39,7 @@ export class RegistryService {
   private readonly deviceContexts = new DeviceContextCache();
   private readonly writes = new WriteLock();
   private readonly changeListeners = new Set<() => void>();
+  private readonly externalChangeListeners = new Set<() => void>();
   private stopWatching?: () => void;
 
   constructor(
@@ -209,6 +210,16 @@ export class RegistryService {
     return () => this.changeListeners.delete(listener);
   }
 
+  /**
+   * Registers a listener that is called when watchExternalChanges() detects a write of another
+   * instance (once more at its first check). Returns a function that removes the listener.
+   */
+  onExternalChange(listener: () => void): () => void {
+    this.externalChangeListeners.add(listener);
+
+    return () => this.externalChangeListeners.delete(listener);
+  }
+
   /** Empties the device context cache, after a write made by another instance. */
   invalidateCache(): void {
     this.deviceContexts.invalidate();
@@ -236,7 +247,7 @@ export class RegistryService {
           const version = rows[0]?.data_version;
           // The first reading has nothing to compare with, so it also empties the cache.
           if (version !== lastVersion) {
-            this.deviceContexts.invalidate();
+            this.externalChangeSeen();
           }
           lastVersion = version;
         },
@@ -255,7 +266,7 @@ export class RegistryService {
   private listenForChanges(): () => void {
     const driver = this.dataSource.driver as unknown as { postgres: { Client: new (options: object) => PgListener } };
     const client = new driver.postgres.Client({ connectionString: (this.dataSource.options as { url?: string }).url });
-    client.on('notification', () => this.deviceContexts.invalidate());
+    client.on('notification', () => this.externalChangeSeen());
     client.on('error', () => undefined);
     void client.connect().then(() => client.query(`LISTEN ${CHANGE_CHANNEL}`)).catch(() => undefined);
 
@@ -263,6 +274,13 @@ export class RegistryService {
     this.stopWatching = stop;
 
     return stop;
+  }
+
+  private externalChangeSeen(): void {
+    this.deviceContexts.invalidate();
+    for (const listener of this.externalChangeListeners) {
+      listener();
+    }
   }
 
   /** Runs one write after the previous ones and empties the device context cache afterwards. */

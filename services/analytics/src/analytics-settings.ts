@@ -14,13 +14,16 @@ export interface MqttClientOptions {
 export interface AnalyticsTimings {
   /** Delay before the first run of each scheduled job after start, in milliseconds. */
   initialDelayMs: number;
-  /** How long registry reads (tenants, devices, datastreams) are reused, in milliseconds. */
+  /**
+   * Maximum time registry reads (tenants, devices, datastreams) are reused, in milliseconds. A
+   * registry change that RegistryService reports ends the reuse earlier.
+   */
   directoryTtlMs: number;
   /** How often the consumer lag is read for /metrics and the jobs view, in milliseconds. */
   lagRefreshMs: number;
 }
 
-export const DEFAULT_TIMINGS: AnalyticsTimings = { initialDelayMs: 5000, directoryTtlMs: 60_000, lagRefreshMs: 5000 };
+export const DEFAULT_TIMINGS: AnalyticsTimings = { initialDelayMs: 5000, directoryTtlMs: 600_000, lagRefreshMs: 5000 };
 
 /** Settings of the analytics module: the job definitions, notification targets and switches. */
 export class AnalyticsSettings {

@@ -59,11 +59,11 @@ describe('rollups', () => {
     await waitFor(() => latestValue(MEAN_1D, dayStart), (value) => value !== undefined);
   });
 
-  it('registers rollup datastreams with the source classification', async () => {
+  it('registers rollup datastreams as internal', async () => {
     const mean = await sut.registry.getDatastream(TENANT, MEAN_1H);
     const count = await sut.registry.getDatastream(TENANT, COUNT_1H);
 
-    expect(mean?.classification).toBe('public');
+    expect(mean?.classification).toBe('internal');
     expect(mean?.unit.code).toBe('Cel');
     expect(count?.unit.code).toBe('{count}');
     expect(count?.observedProperty.id).toBe('observation_count');

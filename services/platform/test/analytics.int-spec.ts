@@ -164,7 +164,7 @@ describe('analytics in the embedded platform', () => {
 
   it('dead-letters readings sent as a rollup device', async () => {
     await waitFor(
-      () => getJson(platform, `/api/v1/tenants/${TENANT}/datastreams/rollup-meter-1.power.mean_1d`),
+      () => getJson(platform, `/api/v1/tenants/${TENANT}/datastreams/rollup-meter-1.power.mean_1d`, admin),
       (result) => result.status === 200,
       ANALYTICS_WAIT_MS,
     );
@@ -179,6 +179,14 @@ describe('analytics in the embedded platform', () => {
     expect(body.items[0].detail).toContain('only the analytics service writes');
   });
 
+
+  it('leaves rollups out of public lists', async () => {
+    const ids = async (token?: string) =>
+      ((await getJson(platform, `/api/v1/tenants/${TENANT}/datastreams`, token)).body as { id: string }[]).map((datastream) => datastream.id);
+
+    expect(await ids()).not.toContain('rollup-meter-1.power.mean_1d');
+    expect(await ids(admin)).toContain('rollup-meter-1.power.mean_1d');
+  });
   it('describes the analytics routes in the OpenAPI document', async () => {
     const { body } = await getJson(platform, '/api/v1/openapi.json');
     const jobKinds =

@@ -1,6 +1,6 @@
 import type { DatastreamDto, DeviceDto } from '@stadtdaten/registry';
 import { type PerSourceKind, buildPerSourcePlan, combinedClassification, strictestProfile } from './derived-catalog';
-import type { TenantSources } from './source-directory.service';
+import { type TenantSources, tenantSourcesOf } from './source-directory.service';
 
 const KIND: PerSourceKind = {
   kind: 'rollup',
@@ -37,7 +37,7 @@ function makeDatastream(deviceId: string, field: string, overrides: Partial<Data
 }
 
 function makeSources(devices: DeviceDto[], datastreams: DatastreamDto[]): TenantSources {
-  return { devices: new Map(devices.map((device) => [device.id, device])), datastreams: new Map(datastreams.map((datastream) => [datastream.id, datastream])), things: new Map() };
+  return tenantSourcesOf(devices, datastreams, []);
 }
 
 describe('buildPerSourcePlan', () => {
@@ -51,6 +51,15 @@ describe('buildPerSourcePlan', () => {
     expect(device.thing).toBe('thing-1');
     expect(device.datastreams['power.mean_1h']).toEqual({ classification: 'public', retired: false, name: 'power m1 · mean 1h', storageProfile: 'de', retentionDays: 30 });
     expect(plan.streams.map((stream) => stream.datastreamId)).toEqual(['rollup-m1.power.mean_1h']);
+  });
+
+  it('keeps an internal-only kind internal', () => {
+    const sources = makeSources([makeDevice('m1')], [makeDatastream('m1', 'power')]);
+    const plan = buildPerSourcePlan('t', { ...KIND, internalOnly: true }, sources.devices.get('m1')!, sources, () => true)!;
+    const device = (plan.document.devices as Record<string, any>[])[0];
+
+    expect(device.datastreams['power.mean_1h']).toMatchObject({ classification: 'internal', retired: false });
+    expect(plan.streams.map((stream) => stream.classification)).toEqual(['internal']);
   });
 
   it('derives nothing from a personal source', () => {

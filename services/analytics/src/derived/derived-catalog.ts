@@ -68,6 +68,11 @@ export interface PerSourceKind {
   observedProperties(field: SourceField): ObservedPropertyEntry[];
   /** Days to keep a derived datastream's observations; null keeps them until deleted. */
   retentionDays(source: DatastreamDto, spec: DerivedFieldSpec): number | null;
+  /**
+   * Keeps the derived datastreams internal even where the source is public, so that public
+   * lists, the catalog and the portal leave them out. The query API still reads them for its answers.
+   */
+  internalOnly?: boolean;
 }
 
 const MAX_NAME = 200;
@@ -97,8 +102,28 @@ function clip(text: string): string {
   return text.length <= MAX_NAME ? text : `${text.slice(0, MAX_NAME - 1)}…`;
 }
 
-/** Reads the fields of a device type from the datastreams of its devices (non-retired ones first). */
+/** Fields per device type of a registry snapshot, because every plan of a job run asks for them. */
+const fieldsByType = new WeakMap<TenantSources, Map<string, SourceField[]>>();
+
+/**
+ * Reads the fields of a device type from the datastreams of its devices (non-retired ones first).
+ * The result is kept per snapshot: do not change the returned array.
+ */
 export function fieldsOfType(sources: TenantSources, deviceTypeId: string): SourceField[] {
+  const byType = fieldsByType.get(sources) ?? new Map<string, SourceField[]>();
+  fieldsByType.set(sources, byType);
+  const known = byType.get(deviceTypeId);
+  if (known !== undefined) {
+    return known;
+  }
+
+  const fields = readFieldsOfType(sources, deviceTypeId);
+  byType.set(deviceTypeId, fields);
+
+  return fields;
+}
+
+function readFieldsOfType(sources: TenantSources, deviceTypeId: string): SourceField[] {
   const fields = new Map<string, DatastreamDto>();
   for (const datastream of sources.datastreams.values()) {
     const device = sources.devices.get(datastream.deviceId);
@@ -141,9 +166,7 @@ export function buildPerSourcePlan(
 
   const deviceId = derivedDeviceId(kind.devicePrefix, device.id);
   const deviceTypeId = derivedTypeId(kind.kind, device.deviceTypeId);
-  const ownDatastreams = new Map(
-    [...sources.datastreams.values()].filter((datastream) => datastream.deviceId === device.id).map((datastream) => [datastream.field, datastream]),
-  );
+  const ownDatastreams = new Map((sources.datastreamsByDevice.get(device.id) ?? []).map((datastream) => [datastream.field, datastream]));
   const overrides: Record<string, Record<string, unknown>> = {};
   const streams: DerivedStream[] = [];
   const typeEntries: Record<string, unknown>[] = [];
@@ -158,7 +181,7 @@ export function buildPerSourcePlan(
       typeEntries.push({ field: name, observedProperty: spec.observedProperty, unit: spec.unit, type: spec.type, description: spec.description });
       overrides[name] = overrideOf(kind, spec, source, active);
       if (active) {
-        streams.push(streamOf(tenant, deviceId, device.thingId, name, spec, source));
+        streams.push(streamOf(tenant, deviceId, device.thingId, name, spec, source, kind.internalOnly === true));
       }
     }
   }
@@ -188,7 +211,7 @@ export function buildPerSourcePlan(
 
 function overrideOf(kind: PerSourceKind, spec: DerivedFieldSpec, source: DatastreamDto | undefined, active: boolean): Record<string, unknown> {
   const override: Record<string, unknown> = {
-    classification: active ? source!.classification : 'internal',
+    classification: active && kind.internalOnly !== true ? source!.classification : 'internal',
     retired: !active,
   };
   if (source !== undefined) {
@@ -203,7 +226,15 @@ function overrideOf(kind: PerSourceKind, spec: DerivedFieldSpec, source: Datastr
   return override;
 }
 
-function streamOf(tenant: string, deviceId: string, thingId: string, field: string, spec: DerivedFieldSpec, source: DatastreamDto): DerivedStream {
+function streamOf(
+  tenant: string,
+  deviceId: string,
+  thingId: string,
+  field: string,
+  spec: DerivedFieldSpec,
+  source: DatastreamDto,
+  internalOnly: boolean,
+): DerivedStream {
   return {
     tenant,
     datastreamId: `${deviceId}.${field}`,
@@ -214,7 +245,7 @@ function streamOf(tenant: string, deviceId: string, thingId: string, field: stri
     sourceDatastreamId: source.id,
     observedProperty: spec.observedProperty,
     unit: spec.unit,
-    classification: source.classification,
+    classification: internalOnly ? 'internal' : source.classification,
     storageProfile: source.storageProfile,
   };
 }

@@ -9,6 +9,7 @@ import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.serv
 import { SourceDirectory, type TenantSources } from '../derived/source-directory.service';
 import { JobTracker } from '../jobs/job-tracker.service';
 import type { JobRunner } from '../jobs/job-runner';
+import { TimeSlice } from '../jobs/time-slice';
 import { capacityOf } from './facility-capacity';
 import { type FittedHorizon, fitHorizon, forecastAt } from './parking-forecast.model';
 import { horizonLabel, parkingForecastKind } from './parking-forecast.kind';
@@ -58,6 +59,7 @@ export class ParkingForecastJob implements JobRunner {
       }
     }
 
+    const slice = new TimeSlice();
     for (const facility of facilities) {
       try {
         const values = await this.forecastFacility(job, sources, facility, originMs, nowMs, filter, calendars);
@@ -68,6 +70,7 @@ export class ParkingForecastJob implements JobRunner {
       } catch (error) {
         this.tracker.recordError(job.name, tenant, error);
       }
+      await slice.yieldIfDue();
     }
 
     return counts;

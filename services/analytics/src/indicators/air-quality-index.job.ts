@@ -10,6 +10,7 @@ import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.serv
 import { SourceDirectory } from '../derived/source-directory.service';
 import { JobTracker } from '../jobs/job-tracker.service';
 import type { JobRunner } from '../jobs/job-runner';
+import { TimeSlice } from '../jobs/time-slice';
 import { floorTo, isNumeric, shortestRetention } from './indicator-support';
 import { AVERAGING_HOURS, POLLUTANTS, type Pollutant, type UbaScheme, airQualityIndex } from './uba-index';
 
@@ -48,12 +49,14 @@ export class AirQualityIndexJob implements JobRunner {
     const job = definition as AirQualityIndexJobDefinition;
     const stations = await this.stations(job, tenant);
     let values = 0;
+    const slice = new TimeSlice();
     for (const [thingId, pollutants] of stations) {
       try {
         values += await this.indexStation(job, tenant, thingId, pollutants, nowMs);
       } catch (error) {
         this.tracker.recordError(job.name, tenant, error);
       }
+      await slice.yieldIfDue();
     }
 
     return { stations: stations.size, values };

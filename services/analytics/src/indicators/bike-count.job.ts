@@ -10,6 +10,7 @@ import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.serv
 import { SourceDirectory, type TenantSources } from '../derived/source-directory.service';
 import { JobTracker } from '../jobs/job-tracker.service';
 import type { JobRunner } from '../jobs/job-runner';
+import { TimeSlice } from '../jobs/time-slice';
 import { isNumeric } from './indicator-support';
 
 const HOUR_MS = 3_600_000;
@@ -63,12 +64,14 @@ export class BikeCountJob implements JobRunner {
     const eligible = (datastream: DatastreamDto) => isNumeric(datastream) && datastream.classification !== 'personal' && filter.accepts(datastream);
     const counters = (await this.directory.sourceDatastreams(tenant)).filter(eligible);
     let days = 0;
+    const slice = new TimeSlice();
     for (const counter of counters) {
       try {
         days += await this.countCounter(job, kind, sources, counter, eligible, nowMs);
       } catch (error) {
         this.tracker.recordError(job.name, tenant, error);
       }
+      await slice.yieldIfDue();
     }
 
     return { counters: counters.length, days };

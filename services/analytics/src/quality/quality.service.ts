@@ -6,6 +6,7 @@ import type { JobDefinition, QualityJobDefinition } from '../definition/analytic
 import { InputFilter } from '../definition/job-inputs';
 import { SourceDirectory } from '../derived/source-directory.service';
 import type { JobRunner } from '../jobs/job-runner';
+import { TimeSlice } from '../jobs/time-slice';
 import { DeviceQuality } from './device-quality';
 import { type QualityProblem, type QualityStatus, datastreamProblems, rejectionProblem, statusOf } from './quality-rules';
 import { QualityRuleResolver } from './quality-rule.resolver';
@@ -95,21 +96,18 @@ export class QualityService implements JobRunner {
       }
     }
 
-    const byDevice = new Map<string, DatastreamDto[]>();
-    for (const datastream of sources.datastreams.values()) {
-      if (!datastream.retired && datastream.classification !== 'personal' && this.filter!.accepts(datastream)) {
-        byDevice.set(datastream.deviceId, [...(byDevice.get(datastream.deviceId) ?? []), datastream]);
-      }
-    }
+    const checked = (datastream: DatastreamDto) => !datastream.retired && datastream.classification !== 'personal' && this.filter!.accepts(datastream);
 
     let problems = 0;
     let changes = 0;
+    const slice = new TimeSlice();
     for (const device of monitored) {
-      const datastreams = byDevice.get(device.id) ?? [];
+      const datastreams = (sources.datastreamsByDevice.get(device.id) ?? []).filter(checked);
       const state = this.deviceFor(tenant, device.id, true)!;
       await this.seed(state, datastreams);
       changes += (await this.evaluate(state, device, datastreams, nowMs)) ? 1 : 0;
       problems += state.problems.length;
+      await slice.yieldIfDue();
     }
 
     return { devices: monitored.length, problems, changes };

@@ -19,6 +19,7 @@ export function rollupKind(definition: RollupJobDefinition): PerSourceKind {
 
   return {
     kind: 'rollup',
+    internalOnly: true,
     devicePrefix: 'rollup',
     label: 'Rollups',
     appliesTo: (field) => field.valueType === 'number' || field.valueType === 'integer',

@@ -10,12 +10,15 @@ import { DerivedRegistrar } from '../derived/derived-registrar.service';
 import { type DerivedValue, DerivedWriter } from '../derived/derived-writer.service';
 import { SourceDirectory, type TenantSources } from '../derived/source-directory.service';
 import { JobTracker } from '../jobs/job-tracker.service';
+import { TimeSlice } from '../jobs/time-slice';
 import { rollupKind } from './rollup.kind';
 import { type SeriesState, createSeries, dayStats, isDirty, isDue, markComputed, markReading, settlePending, valuesOf } from './rollup-series';
 
 const MINUTE_MS = ROLLUP_LEVEL_MS['1m'];
 const HOUR_MS = ROLLUP_LEVEL_MS['1h'];
 const DAY_MS = ROLLUP_LEVEL_MS['1d'];
+/** Values per append to the derived topic: one event-log transaction serves many series. */
+const MAX_VALUES_PER_WRITE = 2000;
 
 /**
  * Rollups of numeric datastreams (mean, min, max, sum, count per minute, hour and day).
@@ -78,7 +81,9 @@ export class RollupService {
     }
 
     const nowMs = this.clock.now();
+    const slice = new TimeSlice();
     for (const observation of observations) {
+      await slice.yieldIfDue();
       if (observation.result.case !== 'number' || !(await this.isSource(observation.tenant, observation.datastreamId))) {
         continue;
       }
@@ -130,39 +135,102 @@ export class RollupService {
     const byTenant = new Map<string, SeriesState[]>();
     for (const state of this.series.values()) {
       if (isDirty(state)) {
-        byTenant.set(state.tenant, [...(byTenant.get(state.tenant) ?? []), state]);
+        const states = byTenant.get(state.tenant);
+        if (states === undefined) {
+          byTenant.set(state.tenant, [state]);
+        } else {
+          states.push(state);
+        }
       }
     }
 
     for (const [tenant, states] of byTenant) {
-      await this.tracker.track(definition.name, tenant, async () => {
-        const counts = { datastreams: 0, values: 0, waiting: 0 };
-        for (const state of states) {
-          try {
-            const written = await this.flushSeries(definition, state);
-            counts.datastreams += 1;
-            counts.values += written;
-          } catch (error) {
-            this.log.warn({ err: error, tenant, datastreamId: state.datastreamId }, 'rollups not computed');
-            this.tracker.recordError(definition.name, tenant, error);
-          }
-          counts.waiting += state.pending.size;
-        }
-        this.tracker.setLag(definition.name, tenant, this.oldestDirtyAge(tenant));
-
-        return counts;
-      });
+      await this.tracker.track(definition.name, tenant, () => this.flushTenant(definition, tenant, states));
     }
     this.prune();
   }
 
-  private async flushSeries(definition: RollupJobDefinition, state: SeriesState): Promise<number> {
+  /**
+   * Computes the dirty series of one tenant and writes their values in batches. It yields to
+   * the event loop after each slice of about SLICE_BUDGET_MS, so that HTTP and MQTT on the same
+   * thread wait little.
+   */
+  private async flushTenant(definition: RollupJobDefinition, tenant: string, states: SeriesState[]): Promise<Record<string, number>> {
+    await this.registerDevices(definition, tenant, states);
+
+    const counts = { datastreams: 0, values: 0, waiting: 0 };
+    const slice = new TimeSlice();
+    let batch = { values: [] as DerivedValue[], datastreams: 0 };
+    const writeBatch = async () => {
+      const { values, datastreams } = batch;
+      batch = { values: [], datastreams: 0 };
+      if (values.length === 0) {
+        return;
+      }
+      try {
+        await this.writer.write(values);
+      } catch (error) {
+        counts.datastreams -= datastreams;
+        counts.values -= values.length;
+        this.log.warn({ err: error, tenant, datastreams, values: values.length }, 'rollups not written');
+        this.tracker.recordError(definition.name, tenant, error);
+      }
+    };
+
+    for (const state of states) {
+      try {
+        const values = await this.flushSeries(definition, state);
+        batch.values.push(...values);
+        batch.datastreams += values.length > 0 ? 1 : 0;
+        counts.datastreams += 1;
+        counts.values += values.length;
+      } catch (error) {
+        this.log.warn({ err: error, tenant, datastreamId: state.datastreamId }, 'rollups not computed');
+        this.tracker.recordError(definition.name, tenant, error);
+      }
+      counts.waiting += state.pending.size;
+      if (batch.values.length >= MAX_VALUES_PER_WRITE) {
+        await writeBatch();
+      }
+      await slice.yieldIfDue();
+    }
+    await writeBatch();
+    this.tracker.setLag(definition.name, tenant, this.oldestDirtyAge(tenant));
+
+    return counts;
+  }
+
+  /**
+   * Registers the rollup devices of the dirty series in few catalog documents before the series
+   * are computed. A failure here is left to each series' own registration, which reports it.
+   */
+  private async registerDevices(definition: RollupJobDefinition, tenant: string, states: SeriesState[]): Promise<void> {
+    try {
+      const sources = await this.directory.sources(tenant);
+      const plans: DerivedPlan[] = [];
+      const slice = new TimeSlice();
+      for (const state of states) {
+        const datastream = sources.datastreams.get(state.datastreamId);
+        const plan = datastream !== undefined && (await this.isEligible(datastream)) ? this.planOf(definition, sources, datastream) : undefined;
+        if (plan !== undefined) {
+          plans.push(plan);
+        }
+        await slice.yieldIfDue();
+      }
+      await this.registrar.registerAll(plans);
+    } catch (error) {
+      this.log.warn({ err: error, tenant }, 'merged registration of rollup devices failed');
+    }
+  }
+
+  /** Computes the due dirty buckets of one series and returns their values, which the caller writes. */
+  private async flushSeries(definition: RollupJobDefinition, state: SeriesState): Promise<DerivedValue[]> {
     const nowMs = this.clock.now();
     const streams = await this.streamsOf(definition, state);
     if (streams === undefined) {
       this.forget(state);
 
-      return 0;
+      return [];
     }
 
     const levels = new Set(definition.parameters.levels as RollupLevel[]);
@@ -194,12 +262,9 @@ export class RollupService {
       }
     }
 
-    if (values.length > 0) {
-      await this.writer.write(values);
-    }
     state.dirtySinceMs = isDirty(state) ? state.dirtySinceMs : undefined;
 
-    return values.length;
+    return values;
   }
 
   /**
@@ -260,20 +325,25 @@ export class RollupService {
     if (datastream === undefined || !(await this.isEligible(datastream))) {
       return undefined;
     }
-    const sources = await this.directory.sources(state.tenant);
-    const plans = this.plans.get(sources) ?? new Map<string, DerivedPlan | undefined>();
-    this.plans.set(sources, plans);
-    if (!plans.has(datastream.deviceId)) {
-      const device = sources.devices.get(datastream.deviceId)!;
-      plans.set(datastream.deviceId, buildPerSourcePlan(state.tenant, rollupKind(definition), device, sources, (source) => this.filter!.accepts(source)));
-    }
-    const plan = plans.get(datastream.deviceId);
+    const plan = this.planOf(definition, await this.directory.sources(state.tenant), datastream);
     if (plan === undefined) {
       return undefined;
     }
     const streams = await this.registrar.ensure(plan);
 
     return new Map(streams.filter((stream) => stream.sourceDatastreamId === state.datastreamId).map((stream) => [stream.suffix, stream]));
+  }
+
+  /** Returns the plan of the rollup device of an eligible datastream's device, built once per registry snapshot. */
+  private planOf(definition: RollupJobDefinition, sources: TenantSources, datastream: DatastreamDto): DerivedPlan | undefined {
+    const plans = this.plans.get(sources) ?? new Map<string, DerivedPlan | undefined>();
+    this.plans.set(sources, plans);
+    if (!plans.has(datastream.deviceId)) {
+      const device = sources.devices.get(datastream.deviceId)!;
+      plans.set(datastream.deviceId, buildPerSourcePlan(datastream.tenant, rollupKind(definition), device, sources, (source) => this.filter!.accepts(source)));
+    }
+
+    return plans.get(datastream.deviceId);
   }
 
   private forget(state: SeriesState): void {
