@@ -1,10 +1,12 @@
 // Time and peak memory of `stadtdaten export` on a generated data folder of the embedded platform.
 // The script generates one tenant with 100 public datastreams and --count observations (one a
 // minute per datastream) in SQLite. With --signed it signs them in batches of 1,000, as the
-// validator does. Then it runs the export command in a child process and samples the child's
-// peak resident memory (VmHWM).
+// validator does: each batch holds consecutive readings of one datastream, or with --interleaved
+// the same minutes of every datastream, as batches from many devices are in live operation.
+// Then it runs the export command in a child process and samples the child's peak resident
+// memory (VmHWM).
 // Build first: node tools/build.mjs --no-typecheck
-// Usage: node tools/bench/export.mjs [--count 10000000] [--signed] [--keep]
+// Usage: node tools/bench/export.mjs [--count 10000000] [--signed [--interleaved]] [--keep]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -19,13 +21,19 @@ const lib = (name) => require(join(root, 'libs', name, 'dist', 'index.js'));
 const { Clock, createObservation, observationId, toResultCase } = lib('contracts');
 const { openRegistry } = lib('registry');
 const { SqliteTimeSeriesStore } = lib('timeseries');
-const { BatchSigner, SqliteSignatureStore, TenantKeysSigningKeyStore, toCanonicalObservation } = lib('integrity');
+const { BatchSigner, SqliteSignatureStore, TenantKeysSigningKeyStore, decodeSignatureBatchEvent, encodeSignatureBatchEvent, signatureRef, signedObservationOf } =
+  lib('integrity');
 const { openTenantKeys } = lib('runtime');
 const { createLogger } = lib('observability');
 const pino = require('pino');
 
 const { values: args } = parseArgs({
-  options: { count: { type: 'string', default: '10000000' }, signed: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+  options: {
+    count: { type: 'string', default: '10000000' },
+    signed: { type: 'boolean', default: false },
+    interleaved: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const COUNT = Number(args.count);
 const DATASTREAMS = 100;
@@ -71,33 +79,57 @@ async function generate() {
     for (let start = 0; start < total; start += WRITE_BATCH) {
       const rows = [];
       for (let index = start; index < Math.min(total, start + WRITE_BATCH); index += 1) {
-        const timeMs = START_MS + index * 60_000;
-        rows.push({ id: observationId('bench', datastreamId, timeMs), tenant: 'bench', datastreamId, phenomenonTimeMs: timeMs, resultTimeMs: timeMs, receivedAtMs: timeMs + 800, result: Math.round(Math.sin(index / 60) * 5000) / 100, qualityFlags: [], storageProfile: 'onprem-darz' });
+        rows.push(makeRow(device, index));
       }
       await store.write(rows);
-      if (args.signed) {
-        await sign(signer, signatures, `meter-${device}`, rows);
+      if (args.signed && !args.interleaved) {
+        await sign(signer, signatures, rows);
       }
       written += rows.length;
     }
     log(`generated ${written} of ${COUNT} observations`);
   }
+  if (args.signed && args.interleaved) {
+    await signInterleaved(signer, signatures, perDatastream);
+  }
   await Promise.all([store.close(), signatures.close(), keys.close()]);
 }
 
-async function sign(signer, signatures, deviceId, rows) {
+function makeRow(device, index) {
+  const datastreamId = `meter-${device}.power`;
+  const timeMs = START_MS + index * 60_000;
+
+  return { id: observationId('bench', datastreamId, timeMs), tenant: 'bench', datastreamId, phenomenonTimeMs: timeMs, resultTimeMs: timeMs, receivedAtMs: timeMs + 800, result: Math.round(Math.sin(index / 60) * 5000) / 100, qualityFlags: [], storageProfile: 'onprem-darz' };
+}
+
+/** Signs the stored rows in batches that each hold the same minutes of every datastream. */
+async function signInterleaved(signer, signatures, perDatastream) {
+  const minutesPerBatch = Math.max(1, Math.floor(SIGN_BATCH / DATASTREAMS));
+  const rows = [];
+  for (let index = 0; index < perDatastream; index += minutesPerBatch) {
+    for (let device = 0; device < DATASTREAMS; device += 1) {
+      for (let minute = index; minute < Math.min(perDatastream, index + minutesPerBatch); minute += 1) {
+        if (device * perDatastream + minute < COUNT) {
+          rows.push(makeRow(device, minute));
+        }
+      }
+    }
+    if (rows.length >= WRITE_BATCH || index + minutesPerBatch >= perDatastream) {
+      await sign(signer, signatures, rows.splice(0));
+    }
+  }
+  log(`signed ${COUNT} observations in batches across all datastreams`);
+}
+
+async function sign(signer, signatures, rows) {
   for (let start = 0; start < rows.length; start += SIGN_BATCH) {
     const events = rows.slice(start, start + SIGN_BATCH).map((row) =>
-      createObservation({ ...row, thingId: 'site', deviceId, observedProperty: 'power', unit: 'kW', result: toResultCase(row.result), classification: 'public' }),
+      createObservation({ ...row, thingId: 'site', deviceId: row.datastreamId.split('.')[0], observedProperty: 'power', unit: 'kW', result: toResultCase(row.result), classification: 'public' }),
     );
     const { batch, leafHashes } = await signer.sign(events);
-    await signatures.save({
-      version: 1,
-      tenant: 'bench',
-      batch,
-      leafHashes: leafHashes.map((hash) => hash.toString('base64url')),
-      leaves: events.map((event) => ({ observationId: event.id, observation: toCanonicalObservation(event) })),
-    });
+    events.forEach((event, leafIndex) => (event.signatureRef = signatureRef({ batchId: batch.batchId, leafIndex })));
+    await signatures.saveBatch(decodeSignatureBatchEvent(encodeSignatureBatchEvent('bench', batch, leafHashes)));
+    await signatures.saveObservations(events.map((event) => signedObservationOf(event)));
   }
 }
 
@@ -153,7 +185,7 @@ try {
   const rate = Math.round(COUNT / seconds).toLocaleString('en-US');
   process.stdout.write(
     `Node.js ${process.version}, ${cpus().length} cores (${cpus()[0].model}), ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM\n` +
-      `${COUNT.toLocaleString('en-US')} observations in ${DATASTREAMS} datastreams, ${args.signed ? 'signed' : 'unsigned'}\n` +
+      `${COUNT.toLocaleString('en-US')} observations in ${DATASTREAMS} datastreams, ${args.signed ? `signed${args.interleaved ? ', batches across datastreams' : ''}` : 'unsigned'}\n` +
       `| export time | observations/s | peak RSS | export size |\n|---|---|---|---|\n` +
       `| ${seconds.toFixed(1)} s | ${rate} | ${peakMiB.toFixed(0)} MiB | ${exportMiB.toFixed(0)} MiB |\n` +
       `${output}\n`,

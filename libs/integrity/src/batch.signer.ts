@@ -3,11 +3,11 @@ import { Clock, type Observation } from '@stadtdaten/contracts';
 import {
   CANONICAL_SCHEMA_VERSION,
   type CanonicalObservation,
-  encodeCanonicalObservation,
+  hashCanonicalObservation,
   toCanonicalObservation,
 } from './canonical-observation.encoder';
 import { IntegrityError, IntegrityErrorCode } from './integrity.errors';
-import { MerkleTree, hashLeaf } from './merkle-tree';
+import { MerkleTree } from './merkle-tree';
 import {
   type BatchStatement,
   type InclusionProof,
@@ -30,8 +30,8 @@ export interface SignedBatchResult {
 export interface SignOptions {
   /**
    * Whether to build the inclusion proof of every leaf now (default true). The validator passes
-   * false: it stores the leaf hashes, from which the proof endpoint rebuilds a proof on request,
-   * so building n paths per batch would only cost time. `proofs` is then empty.
+   * false: it publishes the leaf hashes, and the signature store keeps the tree they form, from
+   * which the proof endpoint reads a proof on request. `proofs` is then empty.
    */
   proofs?: boolean;
 }
@@ -68,8 +68,13 @@ export class BatchSigner {
       );
     }
 
-    const canonical = observations.map((observation, index) => canonicalOf(observation, index));
-    const leafHashes = canonical.map((fields) => hashLeaf(encodeCanonicalObservation(fields)));
+    const canonical: CanonicalObservation[] = [];
+    const leafHashes: Buffer[] = [];
+    observations.forEach((observation, index) => {
+      const leaf = leafOf(observation, index);
+      canonical.push(leaf.fields);
+      leafHashes.push(leaf.hash);
+    });
     const tree = MerkleTree.fromLeafHashes(leafHashes);
     const key = await this.keys.activeKey();
     const statement: BatchStatement = {
@@ -93,9 +98,11 @@ export class BatchSigner {
   }
 }
 
-function canonicalOf(observation: Observation, index: number): CanonicalObservation {
+function leafOf(observation: Observation, index: number): { fields: CanonicalObservation; hash: Buffer } {
   try {
-    return toCanonicalObservation(observation);
+    const fields = toCanonicalObservation(observation);
+
+    return { fields, hash: hashCanonicalObservation(fields) };
   } catch (error) {
     if (error instanceof IntegrityError) {
       throw new IntegrityError(

@@ -3,12 +3,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [memb
 /** Deepest nesting of arrays and objects accepted in a JSON result. */
 export const MAX_JSON_DEPTH = 64;
 
-// A lone UTF-16 surrogate: with the u flag, a valid surrogate pair counts as one code point and does not match.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
 /** Tests that a string has no lone surrogates, so its UTF-8 encoding is lossless. */
 export function isWellFormedText(value: string): boolean {
-  return !LONE_SURROGATE.test(value);
+  // String.prototype.isWellFormed is ES2024 (Node.js 20), newer than the ES2023 library this project compiles against.
+  return (value as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type CanonicalObservation,
   type CanonicalResult,
   encodeCanonicalObservation,
+  hashCanonicalObservation,
   toCanonicalObservation,
 } from './canonical-observation.encoder';
 import { hashLeaf } from './merkle-tree';
@@ -51,6 +52,19 @@ describe('encodeCanonicalObservation', () => {
 
   it('matches the test vector leaf hash', () => {
     expect(hashLeaf(encodeCanonicalObservation(VECTOR_FIELDS)).toString('hex')).toBe(VECTOR_LEAF_HASH);
+  });
+
+  it('returns bytes that later encodings leave unchanged', () => {
+    const first = encodeCanonicalObservation(VECTOR_FIELDS);
+    encodeWith({ tenant: 'another-tenant-with-a-longer-name', result: { type: 'text', value: 'x'.repeat(600) } });
+
+    expect(first.toString('hex')).toBe(VECTOR_HEX);
+  });
+
+  it('encodes a text longer than the initial buffer', () => {
+    const value = 'Ü'.repeat(400);
+
+    expect(encodeResult({ type: 'text', value }).endsWith('02' + '00000320' + Buffer.from(value).toString('hex'))).toBe(true);
   });
 
   it('encodes a json result as RFC 8785 text', () => {
@@ -134,6 +148,26 @@ describe('encodeCanonicalObservation', () => {
     ['schema version 2', { schemaVersion: 2 }, 'schema version 2 is not supported'],
   ])('rejects %s', (_, overrides, message) => {
     expect(() => encodeWith(overrides)).toThrow(message);
+  });
+});
+
+describe('hashCanonicalObservation', () => {
+  it('matches the test vector leaf hash', () => {
+    expect(hashCanonicalObservation(VECTOR_FIELDS).toString('hex')).toBe(VECTOR_LEAF_HASH);
+  });
+
+  it.each<[string, CanonicalResult]>([
+    ['text', { type: 'text', value: 'geöffnet' }],
+    ['boolean', { type: 'boolean', value: false }],
+    ['json', { type: 'json', value: { z: 1, a: [true, null] } }],
+  ])('equals hashLeaf of the encoding (%s)', (_, result) => {
+    const fields = { ...VECTOR_FIELDS, result };
+
+    expect(hashCanonicalObservation(fields)).toEqual(hashLeaf(encodeCanonicalObservation(fields)));
+  });
+
+  it('rejects what the encoding rejects', () => {
+    expect(() => hashCanonicalObservation({ ...VECTOR_FIELDS, datastreamId: '' })).toThrow('datastreamId is empty');
   });
 });
 

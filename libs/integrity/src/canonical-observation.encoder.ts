@@ -2,6 +2,7 @@ import type { Observation } from '@stadtdaten/contracts';
 import { ByteFieldWriter } from './byte-field.writer';
 import { canonicalJson, isWellFormedText, type JsonValue } from './canonical-json.encoder';
 import { IntegrityError, IntegrityErrorCode } from './integrity.errors';
+import { LEAF_HASH_PREFIX, sha256 } from './merkle-tree';
 
 /** Version of the canonical observation layout and of the signed batch statement. */
 export const CANONICAL_SCHEMA_VERSION = 1;
@@ -103,7 +104,24 @@ function parseJsonResult(observationId: string, text: string): JsonValue {
 export function encodeCanonicalObservation(fields: CanonicalObservation): Buffer {
   assertEncodable(fields);
 
-  const writer = new ByteFieldWriter().text(OBSERVATION_DOMAIN_LABEL).uint32(fields.schemaVersion);
+  return writeFields(sharedWriter.reset(), fields).toBuffer();
+}
+
+/**
+ * Returns the Merkle leaf hash of the fields, SHA-256(0x00 || encodeCanonicalObservation(fields)),
+ * hashed straight from the writer's buffer. Throws as encodeCanonicalObservation does.
+ */
+export function hashCanonicalObservation(fields: CanonicalObservation): Buffer {
+  assertEncodable(fields);
+
+  return sha256(writeFields(sharedWriter.reset().uint8(LEAF_HASH_PREFIX), fields).view());
+}
+
+// Reused by every encoding: encoding is synchronous, and the result is copied or hashed before the next one.
+const sharedWriter = new ByteFieldWriter();
+
+function writeFields(writer: ByteFieldWriter, fields: CanonicalObservation): ByteFieldWriter {
+  writer.text(OBSERVATION_DOMAIN_LABEL).uint32(fields.schemaVersion);
   for (const name of TEXT_FIELDS) {
     writer.text(fields[name]);
   }
@@ -112,7 +130,7 @@ export function encodeCanonicalObservation(fields: CanonicalObservation): Buffer
   }
   writeResult(writer, fields.result);
 
-  return writer.toBuffer();
+  return writer;
 }
 
 function writeResult(writer: ByteFieldWriter, result: CanonicalResult): void {

@@ -12,6 +12,7 @@ export * from './export-record';
 export * from './export-directory.verifier';
 export * from './signing.benchmark';
 export * from './tenant-keys-signing-key-store.adapter';
+export * from './signature-batch.event';
 export * from './signature-store.port';
 export * from './sqlite-signature-store.adapter';
 export * from './postgres-signature-store.adapter';

@@ -11,6 +11,8 @@ export const IntegrityErrorCode = {
   /** The key directory contains a file that cannot be read as this library wrote it. */
   INVALID_KEY_STORE: 'INVALID_KEY_STORE',
   SIGNING_KEY_MISSING: 'SIGNING_KEY_MISSING',
+  /** A record of a signatures topic is not a signatures event, or its leaf hashes do not lead to its signed root. */
+  INVALID_SIGNATURE_EVENT: 'INVALID_SIGNATURE_EVENT',
   /** An export directory lacks a required file or contains an unreadable JWKS. */
   INVALID_EXPORT: 'INVALID_EXPORT',
 } as const;

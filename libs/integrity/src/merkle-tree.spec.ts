@@ -56,6 +56,13 @@ describe('hashLeaf and hashChildren', () => {
     expect(hashChildren(left, right)).toEqual(sha256(Buffer.from([1]), left, right));
   });
 
+  it('hash inputs of any length', () => {
+    const left = Buffer.from('short');
+    const right = Buffer.alloc(40, 7);
+
+    expect(hashChildren(left, right)).toEqual(sha256(Buffer.from([1]), left, right));
+  });
+
   it('keep a two-leaf root from passing as a leaf', () => {
     const left = hashLeaf(Buffer.from('a'));
     const right = hashLeaf(Buffer.from('b'));
@@ -112,6 +119,56 @@ describe(MerkleTree.name, () => {
 
     expect(MerkleTree.fromLeafHashes(leaves).root).not.toEqual(
       MerkleTree.fromLeafHashes([...leaves, leaves[2]]).root,
+    );
+  });
+
+  it('rejects a leaf hash of another length', () => {
+    expect(() => MerkleTree.fromLeafHashes([...makeLeaves(2), Buffer.alloc(31)])).toThrow(
+      'leaf hash 2 has 31 bytes, expected 32',
+    );
+  });
+
+  it('builds the same tree from concatenated leaf hashes', () => {
+    const leaves = makeLeaves(13);
+
+    expect(MerkleTree.fromConcatenatedLeafHashes(Buffer.concat(leaves))).toEqual(MerkleTree.fromLeafHashes(leaves));
+  });
+
+  it('rejects concatenated leaf hashes of a partial length', () => {
+    expect(() => MerkleTree.fromConcatenatedLeafHashes(Buffer.alloc(70))).toThrow(
+      'leaf hashes must be a non-empty multiple of 32 bytes, got 70',
+    );
+  });
+});
+
+describe('MerkleTree.fromStoredHashes', () => {
+  it('reads back root and paths for 1 to 40 leaves', () => {
+    for (let size = 1; size <= 40; size += 1) {
+      const built = MerkleTree.fromLeafHashes(makeLeaves(size));
+      const sut = MerkleTree.fromStoredHashes(Buffer.from(built.leafHashes), built.innerHashes());
+
+      expect({ size, root: sut.root }).toEqual({ size, root: built.root });
+      for (let index = 0; index < size; index += 1) {
+        expect({ size, index, path: sut.inclusionPath(index) }).toEqual({ size, index, path: built.inclusionPath(index) });
+      }
+    }
+  });
+
+  it('stores about one hash per leaf above the leaves', () => {
+    // Levels of 1,000 leaves: 500 + 250 + 125 + 63 + 32 + 16 + 8 + 4 + 2 + 1 nodes.
+    expect(MerkleTree.fromLeafHashes(makeLeaves(1000)).innerHashes().byteLength).toBe(1001 * 32);
+    expect(MerkleTree.fromLeafHashes(makeLeaves(1)).innerHashes().byteLength).toBe(0);
+  });
+
+  it('rejects inner hashes of another tree size', () => {
+    const built = MerkleTree.fromLeafHashes(makeLeaves(5));
+    const inner = built.innerHashes();
+
+    expect(() => MerkleTree.fromStoredHashes(built.leafHashes, inner.subarray(32))).toThrow(
+      'inner hashes have 160 bytes, too few for a tree of 5 leaves',
+    );
+    expect(() => MerkleTree.fromStoredHashes(built.leafHashes, Buffer.concat([inner, Buffer.alloc(32)]))).toThrow(
+      'inner hashes have 224 bytes, expected 192 for a tree of 5 leaves',
     );
   });
 });

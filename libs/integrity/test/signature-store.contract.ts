@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import type { Observation } from '@stadtdaten/contracts';
 import {
   BatchSigner,
   FileSigningKeyStore,
-  type SignatureBatchEvent,
+  type SignatureBatchRecord,
   type SignatureStore,
+  decodeSignatureBatchEvent,
+  encodeSignatureBatchEvent,
+  signatureRef,
+  signedObservationOf,
   toCanonicalObservation,
   verifyObservation,
 } from '../src';
@@ -28,40 +33,99 @@ export function signatureStoreContract(name: string, open: () => Promise<Signatu
       rmSync(keyDir, { recursive: true, force: true });
     });
 
-    async function signed(observations: ReturnType<typeof makeObservations>): Promise<SignatureBatchEvent> {
+    /** Signs as the validator does: sets each signatureRef and returns the decoded signatures event. */
+    async function signed(observations: Observation[]): Promise<SignatureBatchRecord> {
       const { batch, leafHashes } = await new BatchSigner(keys).sign(observations);
+      observations.forEach((observation, leafIndex) => (observation.signatureRef = signatureRef({ batchId: batch.batchId, leafIndex })));
 
-      return {
-        version: 1,
-        tenant,
-        batch,
-        leafHashes: leafHashes.map((hash) => hash.toString('base64url')),
-        leaves: observations.map((observation) => ({ observationId: observation.id, observation: toCanonicalObservation(observation) })),
-      };
+      return decodeSignatureBatchEvent(encodeSignatureBatchEvent(tenant, batch, leafHashes));
     }
 
-    it('rebuilds a proof that verifies', async () => {
+    async function saveObservations(observations: Observation[]): Promise<void> {
+      await store.saveObservations(observations.map((observation) => signedObservationOf(observation)!));
+    }
+
+    it('returns a proof that verifies', async () => {
       const observations = makeObservations(7, { tenant });
-      await store.save(await signed(observations));
+      await store.saveBatch(await signed(observations));
+      await saveObservations(observations);
 
       const proof = await store.proof(observations[4]!.id);
 
       expect(proof?.proof).toMatchObject({ leafIndex: 4, treeSize: 7 });
+      expect(proof?.observation).toEqual(toCanonicalObservation(observations[4]!));
       expect(verifyObservation(proof!.observation, proof!.proof, proof!.batch, await keys.jwks())).toEqual({ ok: true });
       expect(await store.proof('unknown-id')).toBeUndefined();
     });
 
-    it('stores a batch twice without change and keeps a repeated observation once', async () => {
+    it('returns a proof once both halves are stored', async () => {
+      const observations = makeObservations(3, { tenant, datastreamId: 'late-batch' });
+      const record = await signed(observations);
+
+      await saveObservations(observations);
+      expect(await store.proof(observations[1]!.id)).toBeUndefined();
+
+      await store.saveBatch(record);
+      const proof = await store.proof(observations[1]!.id);
+      expect(verifyObservation(proof!.observation, proof!.proof, proof!.batch, await keys.jwks())).toEqual({ ok: true });
+    });
+
+    it('stores a batch twice without change and keeps the last version of an observation', async () => {
       const first = makeObservation({ tenant, datastreamId: 'dup', phenomenonTimeMs: 1_000_000 });
       const corrected = makeObservation({ tenant, datastreamId: 'dup', phenomenonTimeMs: 1_000_000, result: { case: 'number', value: 99 } });
-      const event = await signed([first, makeObservation({ tenant, datastreamId: 'other' }), corrected]);
-      await store.save(event);
-      await store.save(event);
+      const observations = [first, makeObservation({ tenant, datastreamId: 'other' }), corrected];
+      const record = await signed(observations);
+      await store.saveBatch(record);
+      await store.saveBatch(record);
+      await saveObservations(observations);
 
       const proof = await store.proof(first.id);
 
       expect(proof?.proof.leafIndex).toBe(2);
       expect(proof?.observation.result).toEqual({ type: 'number', value: 99 });
+      expect(verifyObservation(proof!.observation, proof!.proof, proof!.batch, await keys.jwks())).toEqual({ ok: true });
+    });
+
+    it('returns many proofs in the requested order', async () => {
+      const earlier = makeObservations(5, { tenant, datastreamId: 'many-a' });
+      const later = makeObservations(4, { tenant, datastreamId: 'many-b' });
+      await store.saveBatch(await signed(earlier));
+      await store.saveBatch(await signed(later));
+      await saveObservations([...earlier, ...later]);
+      const ids = [later[3]!.id, 'unknown-id', earlier[0]!.id, later[0]!.id, earlier[4]!.id];
+
+      const proofs = await store.proofs(ids);
+
+      expect(proofs.map((proof) => proof.observationId)).toEqual([later[3]!.id, earlier[0]!.id, later[0]!.id, earlier[4]!.id]);
+      for (const proof of proofs) {
+        expect(proof).toEqual(await store.proof(proof.observationId));
+        expect(verifyObservation(proof.observation, proof.proof, proof.batch, await keys.jwks())).toEqual({ ok: true });
+      }
+      expect(await store.proofs([])).toEqual([]);
+    });
+
+    it('keeps leaves of a version 1 event only where no row exists', async () => {
+      const stored = makeObservation({ tenant, datastreamId: 'v1', phenomenonTimeMs: 2_000_000 });
+      const missing = makeObservation({ tenant, datastreamId: 'v1', phenomenonTimeMs: 2_060_000 });
+      const current = await signed([stored]);
+      await store.saveBatch(current);
+      await saveObservations([stored]);
+      const older = [makeObservation({ tenant, datastreamId: 'v1', phenomenonTimeMs: 2_000_000, result: { case: 'number', value: -1 } }), missing];
+      const { batch, leafHashes } = await new BatchSigner(keys).sign(older);
+      const version1 = {
+        version: 1,
+        tenant,
+        batch,
+        leafHashes: leafHashes.map((hash) => hash.toString('base64url')),
+        leaves: older.map((observation) => ({ observationId: observation.id, observation: toCanonicalObservation(observation) })),
+      };
+
+      await store.saveBatch(decodeSignatureBatchEvent(Buffer.from(JSON.stringify(version1))));
+
+      expect((await store.proof(stored.id))?.proof.batchId).toBe(current.batch.batchId);
+      const filled = await store.proof(missing.id);
+      expect(filled?.proof).toMatchObject({ batchId: batch.batchId, leafIndex: 1 });
+      expect(verifyObservation(filled!.observation, filled!.proof, filled!.batch, await keys.jwks())).toEqual({ ok: true });
     });
 
     it('lists batches of a tenant in creation order', async () => {
@@ -71,11 +135,13 @@ export function signatureStoreContract(name: string, open: () => Promise<Signatu
     });
 
     it('forgets the signed fields of chosen datastreams', async () => {
-      const observation = makeObservation({ tenant, datastreamId: 'forget-me' });
-      await store.save(await signed([observation, makeObservation({ tenant, datastreamId: 'keep-me' })]));
+      const observations = [makeObservation({ tenant, datastreamId: 'forget-me' }), makeObservation({ tenant, datastreamId: 'keep-me' })];
+      await store.saveBatch(await signed(observations));
+      await saveObservations(observations);
 
       expect(await store.forgetDatastreams(tenant, ['forget-me'])).toBe(1);
-      expect(await store.proof(observation.id)).toBeUndefined();
+      expect(await store.proof(observations[0]!.id)).toBeUndefined();
+      expect(await store.proof(observations[1]!.id)).toBeDefined();
     });
   });
 }

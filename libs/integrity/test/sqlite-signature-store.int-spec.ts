@@ -1,7 +1,8 @@
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteSignatureStore } from '../src';
-import { makeTempDir } from './fixtures';
+import { BatchSigner, FileSigningKeyStore, SqliteSignatureStore, toCanonicalObservation, verifyObservation } from '../src';
+import { makeObservations, makeTempDir } from './fixtures';
 import { signatureStoreContract } from './signature-store.contract';
 
 const dir = makeTempDir('signature-store');
@@ -12,4 +13,36 @@ signatureStoreContract('SqliteSignatureStore', async () => {
   await store.connect();
 
   return store;
+});
+
+describe('SqliteSignatureStore with a file of the previous layout', () => {
+  it('adds the inner-hash column and proves from leaf hashes alone', async () => {
+    const path = join(dir, 'previous-layout.sqlite');
+    const keys = await FileSigningKeyStore.open(join(dir, 'previous-layout-keys'));
+    const observations = makeObservations(6, { tenant: 'darmstadt' });
+    const { batch, leafHashes } = await new BatchSigner(keys).sign(observations);
+    const previous = new Database(path);
+    previous.exec(`
+      CREATE TABLE signature_batches (batch_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+        batch_json TEXT NOT NULL, leaf_hashes BLOB NOT NULL);
+      CREATE TABLE observation_signatures (observation_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, batch_id TEXT NOT NULL,
+        leaf_index INTEGER NOT NULL, created_at_ms INTEGER NOT NULL, observation_json TEXT NOT NULL);`);
+    previous
+      .prepare('INSERT INTO signature_batches VALUES (?, ?, ?, ?, ?)')
+      .run(batch.batchId, 'darmstadt', batch.createdAtMs, JSON.stringify(batch), Buffer.concat(leafHashes));
+    previous
+      .prepare('INSERT INTO observation_signatures VALUES (?, ?, ?, ?, ?, ?)')
+      .run(observations[5]!.id, 'darmstadt', batch.batchId, 5, batch.createdAtMs, JSON.stringify(toCanonicalObservation(observations[5]!)));
+    previous.close();
+
+    const sut = new SqliteSignatureStore({ path });
+    await sut.connect();
+    const proof = await sut.proof(observations[5]!.id);
+    const [fromMany] = await sut.proofs([observations[5]!.id]);
+    await sut.close();
+
+    expect(proof?.proof).toMatchObject({ batchId: batch.batchId, leafIndex: 5, treeSize: 6 });
+    expect(verifyObservation(proof!.observation, proof!.proof, proof!.batch, await keys.jwks())).toEqual({ ok: true });
+    expect(fromMany).toEqual(proof);
+  });
 });

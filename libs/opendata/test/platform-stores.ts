@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import { Clock, type StoredObservation, createObservation, observationId, toResultCase } from '@stadtdaten/contracts';
 import { SqliteRejectionStore, type StoredRejection } from '@stadtdaten/dead-letter';
-import { BatchSigner, FileSigningKeyStore, SqliteSignatureStore, toCanonicalObservation } from '@stadtdaten/integrity';
+import {
+  BatchSigner,
+  FileSigningKeyStore,
+  SqliteSignatureStore,
+  decodeSignatureBatchEvent,
+  encodeSignatureBatchEvent,
+  signatureRef,
+  signedObservationOf,
+} from '@stadtdaten/integrity';
 import { EnvelopeCipher, KeyEncryptionKey, SqliteTenantKeyRepository, TenantKeys, observationContext } from '@stadtdaten/keys';
 import { type DatastreamDto, type RegistryService, openRegistry } from '@stadtdaten/registry';
 import { SqliteTimeSeriesStore } from '@stadtdaten/timeseries';
@@ -40,7 +48,8 @@ export type PlatformStores = Awaited<ReturnType<typeof openPlatformStores>>;
 
 /**
  * Stores observations as the pipeline does: personal results encrypted, every observation
- * signed in batches of `batchSize` and the batches saved in the signature store.
+ * signed in batches of `batchSize`, and the batches and signed observations saved in the
+ * signature store.
  */
 export async function storeSigned(
   stores: PlatformStores,
@@ -90,13 +99,9 @@ export async function storeSigned(
       }),
     );
     const { batch, leafHashes } = await signer.sign(events);
-    await stores.signatures.save({
-      version: 1,
-      tenant: datastream.tenant,
-      batch,
-      leafHashes: leafHashes.map((hash) => hash.toString('base64url')),
-      leaves: events.map((event) => ({ observationId: event.id, observation: toCanonicalObservation(event) })),
-    });
+    events.forEach((event, leafIndex) => (event.signatureRef = signatureRef({ batchId: batch.batchId, leafIndex })));
+    await stores.signatures.saveBatch(decodeSignatureBatchEvent(encodeSignatureBatchEvent(datastream.tenant, batch, leafHashes)));
+    await stores.signatures.saveObservations(events.map((event) => signedObservationOf(event)!));
   }
 }
 

@@ -7,11 +7,11 @@ import {
   fromResultCase,
 } from '@stadtdaten/contracts';
 import { RejectionStore, type StoredRejection } from '@stadtdaten/dead-letter';
-import { type SignatureBatchEvent, SignatureStore } from '@stadtdaten/integrity';
 import type { ConsumedRecord } from '@stadtdaten/event-log';
 import { Metrics } from '@stadtdaten/observability';
 import { PersonalTimeSeriesStore } from '@stadtdaten/runtime';
 import { RetentionLookup } from './retention-lookup';
+import { SignatureRecorder } from './signature.recorder';
 import { TimeSeriesStore } from '@stadtdaten/timeseries';
 
 /** Writes consumed observations and rejections to their stores; every write is idempotent. */
@@ -24,14 +24,12 @@ export class StorageService {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     private readonly retention: RetentionLookup,
-    private readonly signatures: SignatureStore,
+    private readonly signatures: SignatureRecorder,
   ) {}
 
   /** Stores signed batches; a batch stored twice changes nothing. */
   async storeSignatures(records: ConsumedRecord[]): Promise<void> {
-    for (const record of records) {
-      await this.signatures.save(JSON.parse(Buffer.from(record.value).toString('utf8')) as SignatureBatchEvent);
-    }
+    await this.signatures.storeBatches(records);
   }
 
   async storeObservations(records: ConsumedRecord[], personal: boolean): Promise<void> {
@@ -59,6 +57,7 @@ export class StorageService {
     });
 
     await (personal ? this.personalStore : this.store).write(observations);
+    await this.signatures.storeObservations(decoded);
 
     const storedAtMs = this.clock.now();
     const store = personal ? 'personal' : 'observations';

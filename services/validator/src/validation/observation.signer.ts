@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { type Observation, TopicKind, topicName } from '@stadtdaten/contracts';
 import type { LogRecord } from '@stadtdaten/event-log';
-import { BatchSigner, type SignatureBatchEvent, signatureRef } from '@stadtdaten/integrity';
+import { BatchSigner, encodeSignatureBatchEvent, signatureRef } from '@stadtdaten/integrity';
 import { ValidatorSettings } from './validator-settings';
 
-/** Largest signed batch: keeps each signatures event well below Kafka's default 1 MB record limit. */
+/** Largest signed batch: bounds the tree a proof is read from, and each signatures event to about 43 KB. */
 export const MAX_SIGNED_BATCH = 1000;
 
 /**
  * Signs the observations of one tenant from one consumed batch: a Merkle tree per chunk of
  * at most MAX_SIGNED_BATCH observations, its root signed with the platform's active key.
- * Sets each observation's signatureRef and returns the events for the signatures topic.
+ * Sets each observation's signatureRef and returns the events for the signatures topic. An
+ * event carries the signed batch and its leaf hashes only; the storage writer takes the signed
+ * fields from the observation events, which name their leaf in signatureRef.
  */
 @Injectable()
 export class ObservationSigner {
@@ -26,18 +28,11 @@ export class ObservationSigner {
     }
     for (let start = 0; start < observations.length; start += MAX_SIGNED_BATCH) {
       const chunk = observations.slice(start, start + MAX_SIGNED_BATCH);
-      const { batch, leafHashes, canonical } = await this.signer.sign(chunk, undefined, { proofs: false });
+      const { batch, leafHashes } = await this.signer.sign(chunk, undefined, { proofs: false });
       chunk.forEach((observation, leafIndex) => {
         observation.signatureRef = signatureRef({ batchId: batch.batchId, leafIndex });
       });
-      const event: SignatureBatchEvent = {
-        version: 1,
-        tenant,
-        batch,
-        leafHashes: leafHashes.map((hash) => hash.toString('base64url')),
-        leaves: chunk.map((observation, index) => ({ observationId: observation.id, observation: canonical[index]! })),
-      };
-      records.push({ key: batch.batchId, value: Buffer.from(JSON.stringify(event)) });
+      records.push({ key: batch.batchId, value: encodeSignatureBatchEvent(tenant, batch, leafHashes) });
     }
 
     return { topic: topicName(tenant, TopicKind.SIGNATURES), records };
