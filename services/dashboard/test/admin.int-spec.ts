@@ -200,6 +200,8 @@ describeInBrowserWithSamples('admin console in Chromium', (dir) => {
     await page.locator('#rotate-key').click();
     await page.locator('#rotate-confirm').click();
     await page.locator('#keys-result[data-kind="success"]').waitFor({ timeout: WAIT_TIMEOUT_MS });
+    // The screen reloads the key list after it shows the result.
+    await rows.nth(before).waitFor({ timeout: WAIT_TIMEOUT_MS });
 
     expect(await rows.count()).toBe(before + 1);
 

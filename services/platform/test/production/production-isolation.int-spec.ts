@@ -34,22 +34,43 @@ const label = (operation: Operation) => `${operation.method.toUpperCase()} ${ope
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
 
-type DocumentOperation = { tags?: string[]; responses?: Record<string, { content?: Record<string, unknown> }> };
+type DocumentOperation = {
+  tags?: string[];
+  responses?: Record<string, { content?: Record<string, unknown> }>;
+};
 
 /**
- * REST operations of the document. The SensorThings paths have an isolation suite of their own.
- * Event streams are left out because they never end; the dashboard module spec checks that the
- * live stream sends public datastreams only.
+ * Paths the Ingress sends to the analytics service, which this suite does not start. The embedded
+ * hostile suite and services/analytics/test/public-quality.int-spec.ts check their isolation.
+ */
+const ANALYTICS_PATHS = ['/jobs', '/quality'];
+
+/**
+ * REST operations of the query API in the document. The SensorThings paths have an isolation suite
+ * of their own. Event streams are left out because they never end; the dashboard module spec
+ * checks that the live stream sends public datastreams only.
  */
 function operationsOf(document: any): Operation[] {
   const isEventStream = (operation: DocumentOperation) =>
-    Object.values(operation.responses ?? {}).some((response) => 'text/event-stream' in (response.content ?? {}));
+    Object.values(operation.responses ?? {}).some(
+      (response) => 'text/event-stream' in (response.content ?? {}),
+    );
 
-  return Object.entries(document.paths as Record<string, Record<string, DocumentOperation>>).flatMap(([path, methods]) =>
-    Object.entries(methods)
-      .filter(([method, operation]) => HTTP_METHODS.has(method) && !(operation.tags ?? []).includes('SensorThings') && !isEventStream(operation))
-      .map(([method]) => ({ method, path })),
-  );
+  const servedByAnalytics = (path: string) =>
+    ANALYTICS_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+
+  return Object.entries(document.paths as Record<string, Record<string, DocumentOperation>>)
+    .filter(([path]) => !servedByAnalytics(path))
+    .flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(
+          ([method, operation]) =>
+            HTTP_METHODS.has(method) &&
+            !(operation.tags ?? []).includes('SensorThings') &&
+            !isEventStream(operation),
+        )
+        .map(([method]) => ({ method, path })),
+    );
 }
 
 describeProduction('tenant isolation', () => {
