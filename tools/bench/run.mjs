@@ -15,9 +15,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { measureAnalyticsCost } from './analytics-cost.mjs';
+import { issueToken, startEmbeddedPlatform } from './embedded-platform.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const cli = join(root, 'services', 'platform', 'dist', 'main.js');
 const DEVICES = 1000;
 const THROUGHPUT_READINGS = 200_000;
 const LATENCY_RATE = 5000;
@@ -31,33 +31,12 @@ function log(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-async function startPlatform(extraEnv = {}) {
-  const child = spawn(process.execPath, [cli, 'start', '--no-demo', '--port', '0', '--mqtt-port', '0'], { env: { ...env, ...extraEnv } });
-  let output = '';
-  const urls = await new Promise((resolveUrls, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start: ${output}`)), 60_000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const http = /Dashboard:\s+(http:\/\/\S+)\//.exec(output);
-      const mqtt = /MQTT:\s+(mqtt:\/\/\S+)/.exec(output);
-      if (http && mqtt) {
-        clearTimeout(timer);
-        resolveUrls({ http: http[1], mqtt: mqtt[1] });
-      }
-    });
-    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
-    child.on('exit', (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
-  });
-
-  return { child, ...urls };
+function startPlatform(extraEnv = {}) {
+  return startEmbeddedPlatform({ ...env, ...extraEnv });
 }
 
 function token(tenant, role) {
-  return execFileSync(process.execPath, [cli, 'token', '--tenant', tenant, '--role', role, '--ttl', '7200', '--data-dir', env.STADTDATEN_DATA_DIR], {
-    env,
-  })
-    .toString()
-    .trim();
+  return issueToken(env, tenant, role);
 }
 
 async function applyBenchCatalog(httpUrl) {

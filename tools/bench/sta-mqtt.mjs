@@ -9,18 +9,18 @@
 // the 1-minute load average before the scenario.
 // With --rate the publisher sends at that many readings/s instead of as fast as it can.
 // Usage: node tools/build.mjs --no-typecheck && node tools/bench/sta-mqtt.mjs [--count N] [--rate R]
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
+import { issueToken, startEmbeddedPlatform } from './embedded-platform.mjs';
 
 const { values } = parseArgs({
   options: { count: { type: 'string', default: '50000' }, rate: { type: 'string' } },
 });
 const root = resolve(import.meta.dirname, '..', '..');
-const cli = join(root, 'services', 'platform', 'dist', 'main.js');
 const DEVICES = 100;
 const COUNT = Number(values.count);
 const TIMEOUT_MS = 10 * 60_000;
@@ -38,37 +38,12 @@ function log(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-async function startPlatform() {
-  const child = spawn(process.execPath, [cli, 'start', '--no-demo', '--port', '0', '--mqtt-port', '0'], {
-    env,
-  });
-  let output = '';
-  const urls = await new Promise((resolveUrls, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start: ${output}`)), 60_000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const http = /Dashboard:\s+(http:\/\/\S+)\//.exec(output);
-      const broker = /MQTT:\s+(mqtt:\/\/\S+)/.exec(output);
-      if (http && broker) {
-        clearTimeout(timer);
-        resolveUrls({ http: http[1], mqtt: broker[1] });
-      }
-    });
-    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
-    child.on('exit', (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
-  });
-
-  return { child, ...urls };
+function startPlatform() {
+  return startEmbeddedPlatform(env);
 }
 
 function token(tenant, role) {
-  return execFileSync(
-    process.execPath,
-    [cli, 'token', '--tenant', tenant, '--role', role, '--ttl', '7200', '--data-dir', dataDir],
-    { env },
-  )
-    .toString()
-    .trim();
+  return issueToken(env, tenant, role);
 }
 
 async function applyCatalog(httpUrl) {

@@ -22,7 +22,7 @@ export interface StoredRejection {
   resubmittedBy?: string;
 }
 
-/** Open: nobody has sent a corrected message yet. Re-submitted: an operator has. */
+/** State of a rejection: open until an operator re-submits a corrected message, then re-submitted. */
 export const REJECTION_STATES = ['open', 'resubmitted'] as const;
 
 export type RejectionState = (typeof REJECTION_STATES)[number];

@@ -125,7 +125,7 @@ export class MerkleTree {
     return this.levels[0];
   }
 
-  /** Every level above the leaves, lowest first, 32 bytes per node: what `fromStoredHashes` reads back. */
+  /** Returns every level above the leaves, lowest first, 32 bytes per node, in the form `fromStoredHashes` reads back. */
   innerHashes(): Buffer {
     return Buffer.concat(this.levels.slice(1));
   }

@@ -41,7 +41,7 @@ describe('signature batch event', () => {
   });
 
   describe('decodeSignatureBatchEvent', () => {
-    it('reads the leaves of a version 1 event, the later of a repeated id winning', async () => {
+    it('reads version 1 leaves, last id wins', async () => {
       const first = makeObservation({ phenomenonTimeMs: 1_000_000 });
       const repeated = makeObservation({ phenomenonTimeMs: 1_000_000, result: { case: 'number', value: 7 } });
       const observations = [first, makeObservation({ phenomenonTimeMs: 2_000_000 }), repeated];

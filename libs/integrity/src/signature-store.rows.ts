@@ -2,7 +2,7 @@ import { MerkleTree } from './merkle-tree';
 import type { ObservationProof } from './signature-store.port';
 import type { SignedBatch } from './signed-batch';
 
-/** Batch rows read per query by `collectProofs`; a row of 1,000 leaves holds about 64 KB of hashes. */
+/** Batch rows read per query by `collectProofs`; a row of 1,000 leaves contains about 64 KB of hashes. */
 const BATCHES_PER_READ = 64;
 
 /** The row of one observation pointing into a batch. */

@@ -70,7 +70,7 @@ export function signatureStoreContract(name: string, open: () => Promise<Signatu
       expect(verifyObservation(proof!.observation, proof!.proof, proof!.batch, await keys.jwks())).toEqual({ ok: true });
     });
 
-    it('stores a batch twice without change and keeps the last version of an observation', async () => {
+    it('saves batches idempotently, last version wins', async () => {
       const first = makeObservation({ tenant, datastreamId: 'dup', phenomenonTimeMs: 1_000_000 });
       const corrected = makeObservation({ tenant, datastreamId: 'dup', phenomenonTimeMs: 1_000_000, result: { case: 'number', value: 99 } });
       const observations = [first, makeObservation({ tenant, datastreamId: 'other' }), corrected];

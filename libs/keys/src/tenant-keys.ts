@@ -89,9 +89,9 @@ export class TenantKeys {
 
   /**
    * Wraps every stored key under `next` instead of the current key-encryption key, all keys in
-   * one transaction; a key the current one cannot unwrap stops it with nothing changed. Afterwards only `next`
-   * opens the store; this instance switches to it. Run it while no other process uses the store,
-   * since a process still holding the old key-encryption key would wrap its new keys under it.
+   * one transaction. A key the current one cannot unwrap stops it with nothing changed.
+   * Afterwards only `next` opens the store, and this instance switches to it. Run it while no other
+   * process uses the store, because a process with the old key would wrap its new keys under that one.
    */
   async rewrap(next: KeyEncryptionKey): Promise<number> {
     const count = await this.repository.rewrapAll((key) => {

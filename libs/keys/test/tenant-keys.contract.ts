@@ -67,7 +67,7 @@ export function tenantKeysContract(name: string, open: () => Promise<TenantKeyRe
       await expect(cipher.decrypt(tenant, tampered, 'ds-1|1000')).rejects.toThrow();
     });
 
-    it('a new key-encryption key takes over every key; the old one then opens none', async () => {
+    it('rewraps every key under new KEK', async () => {
       const pseudonym = await new Pseudonymizer(keys).pseudonym(tenant, 'jane.doe@example.org');
       const envelope = await new EnvelopeCipher(keys).encrypt(other, '17', 'ds-2|1000');
       const before = await repository.list();

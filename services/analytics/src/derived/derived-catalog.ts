@@ -70,7 +70,7 @@ export interface PerSourceKind {
   retentionDays(source: DatastreamDto, spec: DerivedFieldSpec): number | null;
   /**
    * Keeps the derived datastreams internal even where the source is public, so that public
-   * lists, the catalog and the portal leave them out. The query API still reads them for its answers.
+   * lists, the catalog and the portal leave them out. The query API still reads them to compute aggregates.
    */
   internalOnly?: boolean;
 }
@@ -102,7 +102,7 @@ function clip(text: string): string {
   return text.length <= MAX_NAME ? text : `${text.slice(0, MAX_NAME - 1)}…`;
 }
 
-/** Fields per device type of a registry snapshot, because every plan of a job run asks for them. */
+/** Fields per device type of a registry snapshot, cached because every plan of a job run reads them. */
 const fieldsByType = new WeakMap<TenantSources, Map<string, SourceField[]>>();
 
 /**

@@ -54,7 +54,7 @@ export function latestStreamPaths(tenantParam: object, problem: object) {
         parameters: [tenantParam],
         responses: {
           200: {
-            description: 'Event stream; each `data` line holds a JSON array of LatestEntry',
+            description: 'Event stream; each `data` line contains a JSON array of LatestEntry',
             content: {
               'text/event-stream': {
                 schema: { type: 'string' },

@@ -11,8 +11,8 @@ export const MAX_SIGNED_BATCH = 1000;
  * Signs the observations of one tenant from one consumed batch: a Merkle tree per chunk of
  * at most MAX_SIGNED_BATCH observations, its root signed with the platform's active key.
  * Sets each observation's signatureRef and returns the events for the signatures topic. An
- * event carries the signed batch and its leaf hashes only; the storage writer takes the signed
- * fields from the observation events, which name their leaf in signatureRef.
+ * event carries only the signed batch and its leaf hashes, because each observation event names
+ * its leaf in signatureRef and the storage writer takes the signed fields from there.
  */
 @Injectable()
 export class ObservationSigner {

@@ -25,7 +25,7 @@ function rawRecord(offset: string): ConsumedRecord {
   return { topic: RAW_TOPIC, partition: 0, offset, timestampMs: 0, headers: {}, key: 'meter-1', value: encodeRawMessage(raw) };
 }
 
-/** A consumer whose registry lookup throws `failure` on every call, and the records it appends. */
+/** Builds a consumer whose registry lookup throws `failure` on every call, with the list of records it appends. */
 function consumerFailingWith(failure: Error) {
   const appended: { topic: string; records: LogRecord[] }[] = [];
   const eventLog = {
