@@ -5,6 +5,7 @@ export * from './run-service';
 export { EMBEDDED_FILES } from './adapter-factories';
 export { KEY_FILES, createAuditLog, createSignatureStore, openTenantKeys } from './security-factories';
 export { AuditTrail } from './audit-trail';
+export { GERMAN_HINTS } from './problem-messages';
 export { RateLimitOptions } from './rate-limit.middleware';
 export { readHttpsOptions } from './tls-files';
 export { warnPlaintextListeners } from './plaintext-warnings';

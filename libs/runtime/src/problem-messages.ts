@@ -25,6 +25,7 @@ export const GERMAN_HINTS: Record<string, string> = {
   FORBIDDEN: 'Das Token erlaubt diese Aktion nicht (falscher Mandant oder fehlende Rolle).',
   CONFLICT: 'Die Anfrage passt nicht zum aktuellen Zustand der Ressource; die Meldung nennt den Grund.',
   INVALID_CATALOG: 'Der Katalog enthält Fehler; jede Zeile der Meldung nennt die Stelle und die Korrektur.',
+  INVALID_CONFIG: 'Eine Einstellung ist ungültig; die Meldung nennt die Einstellung, den Wert und die Korrektur.',
   PAYLOAD_TOO_LARGE: 'Die Nutzdaten überschreiten die Größengrenze; bitte in kleinere Nachrichten aufteilen.',
   UNSUPPORTED_FORMAT: 'Das Nutzdatenformat ist unbekannt; die Meldung nennt die unterstützten Formate.',
   UNAVAILABLE: 'Ein benötigter Dienst antwortet gerade nicht; bitte später erneut versuchen.',

@@ -10,11 +10,11 @@ import { registerBackupCommands } from './cli/backup-commands';
 import { registerConnectorCommands } from './cli/connector-commands';
 import { registerKeyCommands } from './cli/key-commands';
 import { registerOpenDataCommands } from './cli/opendata-commands';
-import { message } from './cli/messages';
+import { cliLanguage, message } from './cli/messages';
 import { replayMessages } from './cli/replay';
 import { REPLAY_FORMATS, type ReplayFormat, planReplay } from './cli/replay-plan';
 import { runServiceAlone, SERVICE_NAMES } from './cli/run-service';
-import { EMBEDDED_FILES, openTenantKeys } from '@stadtdaten/runtime';
+import { EMBEDDED_FILES, GERMAN_HINTS, openTenantKeys } from '@stadtdaten/runtime';
 import { Pseudonymizer } from '@stadtdaten/keys';
 import { createLogger } from '@stadtdaten/observability';
 import { startPlatform } from './platform';
@@ -207,6 +207,11 @@ program.parseAsync().catch((error: unknown) => {
   const code = (error as { code?: string }).code;
   const text = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${message('failed', text)}\n`);
+  // Most error texts are English; a German reader gets the meaning of the error code beside it.
+  const hint = code !== undefined && cliLanguage() === 'de' ? GERMAN_HINTS[code] : undefined;
+  if (hint !== undefined) {
+    process.stderr.write(`${message('hint', hint)}\n`);
+  }
   if (code === 'EADDRINUSE') {
     process.stderr.write(`${message('portInUse')}\n`);
   }

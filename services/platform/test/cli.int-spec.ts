@@ -120,6 +120,7 @@ describe('stadtdaten CLI', () => {
     const failed = run(process.execPath, [CLI, 'start', '--no-demo'], { env: { ...env(), STADTDATEN_HTTP_PORT: 'eighty' } });
 
     await expect(failed).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('STADTDATEN_HTTP_PORT') });
+    await expect(failed).rejects.toMatchObject({ stderr: expect.not.stringContaining('Hinweis:') });
   });
 
   it('prints German messages unless LANG selects English', async () => {
@@ -128,5 +129,7 @@ describe('stadtdaten CLI', () => {
     });
 
     await expect(failed).rejects.toMatchObject({ stderr: expect.stringContaining('Fehler:') });
+    // The English detail of a configuration error is followed by the German meaning of its code.
+    await expect(failed).rejects.toMatchObject({ stderr: expect.stringContaining('Hinweis: Eine Einstellung ist ungültig') });
   });
 });

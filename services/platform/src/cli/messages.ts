@@ -136,6 +136,10 @@ const MESSAGES = {
     de: () => 'Der Port ist belegt: einen anderen mit --port oder --mqtt-port wählen oder den anderen Prozess beenden.',
     en: () => 'the port is in use: choose another with --port or --mqtt-port, or stop the other process.',
   },
+  hint: {
+    de: (hint: string) => `Hinweis: ${hint}`,
+    en: (hint: string) => `hint: ${hint}`,
+  },
   failed: {
     de: (message: string) => `Fehler: ${message}`,
     en: (message: string) => `error: ${message}`,
