@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError, ErrorCode, type Principal, type Role } from '@stadtdaten/contracts';
+import { bearerToken, verifyForRequest } from './request-principal';
 import { TokenVerifier } from './token-verifier.port';
 
 const OPTIONAL_AUTH = 'stadtdaten:optional-auth';
@@ -51,7 +52,7 @@ export class AuthGuard implements CanActivate {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'missing bearer token: send "Authorization: Bearer <token>"');
     }
 
-    const principal = await this.verifier.verify(token);
+    const principal = await verifyForRequest(request, token, this.verifier);
     requireRoles(principal, roles);
     request.principal = principal;
 
@@ -79,11 +80,4 @@ export function requireTenant(principal: Principal | undefined, tenant: string):
   }
 
   return principal;
-}
-
-function bearerToken(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = value === undefined ? null : /^Bearer\s+(\S+)$/i.exec(value);
-
-  return match?.[1];
 }

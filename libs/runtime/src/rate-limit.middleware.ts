@@ -1,5 +1,5 @@
 import { Injectable, type NestMiddleware, Optional } from '@nestjs/common';
-import { TokenVerifier } from '@stadtdaten/auth';
+import { TokenVerifier, bearerToken, verifyForRequest } from '@stadtdaten/auth';
 import { rateLimitSettings } from '@stadtdaten/config';
 import { Clock } from '@stadtdaten/contracts';
 import { Metrics, ProcessLogger } from '@stadtdaten/observability';
@@ -98,7 +98,7 @@ export class RateLimitMiddleware implements NestMiddleware {
     const token = bearerToken(request.headers.authorization);
     if (token !== undefined) {
       try {
-        const principal = await this.verifier.verify(token);
+        const principal = await verifyForRequest(request, token, this.verifier);
 
         return { key: `subject:${principal.tenant}/${principal.subject}`, kind: 'subject', tenant: principal.tenant };
       } catch {
@@ -130,13 +130,6 @@ export class RateLimitMiddleware implements NestMiddleware {
         instance: request.originalUrl,
       });
   }
-}
-
-function bearerToken(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = value === undefined ? null : /^Bearer\s+(\S+)$/i.exec(value);
-
-  return match?.[1];
 }
 
 const LIMITED_METRIC = 'stadtdaten_http_rate_limited_total';
