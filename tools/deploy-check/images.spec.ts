@@ -26,8 +26,36 @@ const SCHEMAS: Record<ServiceName, z.ZodObject> = {
   analytics: analyticsConfigSchema as unknown as z.ZodObject,
 };
 
-function dockerfile(service: ServiceName): string {
-  return readFileSync(join(REPO_ROOT, 'services', service, 'Dockerfile'), 'utf8');
+const DOCKERFILE = join(REPO_ROOT, 'services', 'Dockerfile');
+
+interface ImageBuild {
+  service: ServiceName;
+  process: string;
+  port: number;
+}
+
+function workflow(): any {
+  const document = parseDocument(readFileSync(WORKFLOW_FILE, 'utf8'), { uniqueKeys: true, prettyErrors: true });
+
+  expect(document.errors.map((error) => error.message)).toEqual([]);
+
+  return document.toJS();
+}
+
+/** The build of each image as the workflow's matrix lists it. */
+function imageBuilds(): ImageBuild[] {
+  return workflow().jobs.images.strategy.matrix.include as ImageBuild[];
+}
+
+/**
+ * The Dockerfile as it reads for one image: ${NAME} of each build argument replaced by the value
+ * the workflow passes, else by the ARG line's default. Docker substitutes the same way in
+ * ENV, EXPOSE and COPY, but not in an exec-form CMD.
+ */
+function dockerfile(build: ImageBuild): string {
+  const values: Record<string, string> = { SERVICE: build.process, HTTP_PORT: String(build.port) };
+
+  return readFileSync(DOCKERFILE, 'utf8').replace(/\$\{([A-Z_]+)\}/g, (text, name: string) => values[name] ?? text);
 }
 
 /** Instructions of a Dockerfile with continuation lines joined and comments dropped. */
@@ -52,14 +80,6 @@ function execArguments(instruction: string, keyword: string): string[] {
 }
 
 describe('ci workflow', () => {
-  const workflow = () => {
-    const document = parseDocument(readFileSync(WORKFLOW_FILE, 'utf8'), { uniqueKeys: true, prettyErrors: true });
-
-    expect(document.errors.map((error) => error.message)).toEqual([]);
-
-    return document.toJS() as any;
-  };
-
   it('parses as YAML', () => {
     expect(workflow().jobs).toBeDefined();
   });
@@ -76,33 +96,44 @@ describe('ci workflow', () => {
     const build = images.steps.find((step: any) => String(step.uses).startsWith('docker/build-push-action@'));
     const sbom = images.steps.find((step: any) => String(step.uses).startsWith('anchore/sbom-action@'));
 
-    expect(images.strategy.matrix.service).toEqual([...SERVICE_NAMES]);
-    expect(build.with.file).toBe('services/${{ matrix.service }}/Dockerfile');
+    expect(imageBuilds().map((entry) => entry.service)).toEqual([...SERVICE_NAMES]);
+    expect(build.with.file).toBe('services/Dockerfile');
+    expect(build.with['build-args']).toContain('SERVICE=${{ matrix.process }}');
+    expect(build.with['build-args']).toContain('HTTP_PORT=${{ matrix.port }}');
     expect(build.with.sbom).toBeDefined();
     expect(sbom.with.format).toBe('spdx-json');
   });
 });
 
-describe('Dockerfiles', () => {
-  it.each(SERVICE_NAMES)('builds %s in stages', (service) => {
-    const froms = instructions(dockerfile(service)).filter((line) => line.startsWith('FROM '));
+describe('Dockerfile', () => {
+  const builds = imageBuilds().map((build) => [build.service, build] as const);
+
+  it.each(builds)('builds %s in stages', (_service, build) => {
+    const froms = instructions(dockerfile(build)).filter((line) => line.startsWith('FROM '));
 
     expect(froms.length).toBeGreaterThanOrEqual(2);
     expect(froms[froms.length - 1]).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12:nonroot$/);
   });
 
-  it.each(SERVICE_NAMES)('runs %s as a non-root user', (service) => {
-    const users = finalStage(dockerfile(service)).filter((line) => line.startsWith('USER '));
+  it.each(builds)('runs %s as a non-root user', (_service, build) => {
+    const users = finalStage(dockerfile(build)).filter((line) => line.startsWith('USER '));
 
     expect(users).toEqual(['USER 65532:65532']);
   });
 
-  it.each(SERVICE_NAMES)('starts the entry point of %s on its port', (service) => {
-    const stage = finalStage(dockerfile(service));
-    const entry = execArguments(stage.find((line) => line.startsWith('CMD '))!, 'CMD')[0];
+  it.each(builds)('starts the entry point of %s on its port', (service, build) => {
+    const text = dockerfile(build);
+    const stage = finalStage(text);
+    const entryFile = /printf "(require\('[^']+'\);)\\n" "([^"]+)" > main\.js/.exec(instructions(text).join('\n'));
+    const entry = entryFile![1].replace('%s', entryFile![2]);
     const port = (loadConfig(SCHEMAS[service], {}) as { STADTDATEN_HTTP_PORT: number }).STADTDATEN_HTTP_PORT;
 
-    expect(existsSync(join(REPO_ROOT, entry.replace('/dist/', '/src/').replace(/\.js$/, '.ts')))).toBe(true);
+    // Each image runs its own service, except the dashboard's, which runs the query API.
+    expect(build.process).toBe(service === 'dashboard' ? 'query-api' : service);
+    expect(execArguments(stage.find((line) => line.startsWith('CMD '))!, 'CMD')).toEqual(['main.js']);
+    expect(entry).toBe(`require('./services/${build.process}/dist/main.js');`);
+    expect(existsSync(join(REPO_ROOT, 'services', build.process, 'src', 'main.ts'))).toBe(true);
+    expect(stage).toContain(`COPY --from=build /app/services/${build.process} ./services/${build.process}`);
     expect(stage).toContain(`EXPOSE ${port}`);
     expect(stage.join('\n')).toContain(`STADTDATEN_HTTP_PORT=${port}`);
     expect(stage.join('\n')).toContain('STADTDATEN_HTTP_HOST=0.0.0.0');
@@ -131,8 +162,8 @@ describe('Dockerfiles', () => {
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     /** Runs the HEALTHCHECK command of an image with node in place of the image's /nodejs/bin/node. */
-    async function runHealthCheck(service: ServiceName): Promise<number> {
-      const instruction = finalStage(dockerfile(service)).find((line) => line.startsWith('HEALTHCHECK '))!;
+    async function runHealthCheck(build: ImageBuild): Promise<number> {
+      const instruction = finalStage(dockerfile(build)).find((line) => line.startsWith('HEALTHCHECK '))!;
       const [, ...args] = execArguments(instruction, 'CMD');
       try {
         await promisify(execFile)(process.execPath, args, {
@@ -146,16 +177,16 @@ describe('Dockerfiles', () => {
       }
     }
 
-    it.each(SERVICE_NAMES)('passes for a live %s', async (service) => {
+    it.each(builds)('passes for a live %s', async (_service, build) => {
       healthy = true;
 
-      expect(await runHealthCheck(service)).toBe(0);
+      expect(await runHealthCheck(build)).toBe(0);
     });
 
     it('fails for a service that is not live', async () => {
       healthy = false;
 
-      expect(await runHealthCheck('validator')).toBe(1);
+      expect(await runHealthCheck(imageBuilds()[0])).toBe(1);
     });
   });
 });
