@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
+import { type RegistryService, openRegistry } from '@stadtdaten/registry';
 import { CkanClient, CkanError } from '../src/ckan/ckan-client';
 import { packageNameOf } from '../src/ckan/ckan-package.mapper';
 import { CkanPublisher } from '../src/ckan/ckan-publisher';
+import { RegistryPublicationStore } from '../src/ckan/registry-publication-store.adapter';
 import { buildCatalogDatasets } from '../src/dcat/catalog-model';
 import { OpenDataSettings } from '../src/opendata-settings';
 import { FakeCkanServer } from './fake-ckan.server';
@@ -106,22 +108,27 @@ describe(CkanClient.name, () => {
 
 describe(CkanPublisher.name, () => {
   let portal: FakeCkanServer;
+  let registry: RegistryService;
   let sut: CkanPublisher;
 
   beforeEach(async () => {
     portal = new FakeCkanServer(API_KEY);
     const url = await portal.start();
-    sut = new CkanPublisher(makeClient(url), new OpenDataSettings({ baseUrl: BASE }), 'stadt-darmstadt', BASE);
+    registry = await openRegistry({ type: 'sqlite', path: ':memory:' });
+    sut = new CkanPublisher(makeClient(url), new RegistryPublicationStore(registry), new OpenDataSettings({ baseUrl: BASE }), 'stadt-darmstadt', BASE);
   });
 
-  afterEach(() => portal.stop());
+  afterEach(async () => {
+    await portal.stop();
+    await registry.close();
+  });
 
   it('creates packages with their resources', async () => {
     const run = await sut.publish(makeDatasets());
 
     expect(run).toMatchObject({ published: 2, failed: 0 });
     const pkg = portal.packages.get('darmstadt-carree')!;
-    expect(pkg).toMatchObject({ title: 'Ort carree', owner_org: 'stadt-darmstadt', license_id: 'dl-by-de/2.0' });
+    expect(pkg).toMatchObject({ title: 'Ort carree', owner_org: 'stadt-darmstadt', license_id: 'dl-by-de/2.0', private: false });
     expect(pkg.resources.map((resource) => resource.format)).toEqual(['CSV', 'GeoJSON', 'JSON', 'Parquet', 'OGC SensorThings API']);
     expect(sut.publication().datasets.map((state) => state.state)).toEqual(['published', 'published']);
   });

@@ -100,6 +100,11 @@ export class FakeCkanServer {
     if (authorization !== this.apiKey) {
       return error(403, 'Authorization Error', 'Access denied');
     }
+    // CKAN keeps a private package visible to the members of its organization, so it needs one.
+    const privateWithoutOrganization = () => ({
+      status: 409,
+      payload: { help, success: false, error: { __type: 'Validation Error', owner_org: ['A private package needs an organization.'] } },
+    });
     const find = (idOrName: unknown) => [...this.packages.values()].find((pkg) => pkg.id === idOrName || pkg.name === idOrName);
 
     switch (action) {
@@ -112,6 +117,9 @@ export class FakeCkanServer {
         if (find(body.name) !== undefined) {
           return { status: 409, payload: { help, success: false, error: { __type: 'Validation Error', name: ['That URL is already in use.'] } } };
         }
+        if (body.private === true && !body.owner_org) {
+          return privateWithoutOrganization();
+        }
         const pkg: Package = { ...body, id: randomUUID(), name: String(body.name), resources: [] };
         this.packages.set(pkg.name, pkg);
 
@@ -121,6 +129,9 @@ export class FakeCkanServer {
         const pkg = find(body.id);
         if (pkg === undefined) {
           return error(404, 'Not Found Error', 'Not found');
+        }
+        if ((body.private ?? pkg.private) === true && !(body.owner_org ?? pkg.owner_org)) {
+          return privateWithoutOrganization();
         }
         Object.assign(pkg, body, { id: pkg.id, name: pkg.name });
 

@@ -1,4 +1,6 @@
 export { RegistryService } from './registry.service';
+export { CkanPublicationRepository } from './ckan-publication.repository';
+export type { CkanPublicationRecord, CkanPublicationRunRecord } from './ckan-publication.repository';
 export { MIGRATIONS_TABLE, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS, openRegistry } from './open-registry';
 export type { PostgresRegistryOptions, PseudonymizeFn, RegistryOptions, SqliteRegistryOptions } from './open-registry';
 export type * from './registry.dto';

@@ -7,13 +7,19 @@ import { CreateRegistryPostgres1765000000000 } from './migrations/postgres/17650
 import { CreateRegistry1765000000000 } from './migrations/sqlite/1765000000000-create-registry';
 import { AddOwnerPseudonymPostgres1766000000000 } from './migrations/postgres/1766000000000-add-owner-pseudonym';
 import { AddOwnerPseudonym1766000000000 } from './migrations/sqlite/1766000000000-add-owner-pseudonym';
+import { AddCkanPublicationPostgres1767000000000 } from './migrations/postgres/1767000000000-add-ckan-publication';
+import { AddCkanPublication1767000000000 } from './migrations/sqlite/1767000000000-add-ckan-publication';
 import { RegistryService } from './registry.service';
 
 /** Migrations of the SQLite schema, oldest first. */
-export const SQLITE_MIGRATIONS = [CreateRegistry1765000000000, AddOwnerPseudonym1766000000000];
+export const SQLITE_MIGRATIONS = [CreateRegistry1765000000000, AddOwnerPseudonym1766000000000, AddCkanPublication1767000000000];
 
 /** Migrations of the PostgreSQL schema, oldest first; each has the name of its SQLite twin. */
-export const POSTGRES_MIGRATIONS = [CreateRegistryPostgres1765000000000, AddOwnerPseudonymPostgres1766000000000];
+export const POSTGRES_MIGRATIONS = [
+  CreateRegistryPostgres1765000000000,
+  AddOwnerPseudonymPostgres1766000000000,
+  AddCkanPublicationPostgres1767000000000,
+];
 
 /** Table in which TypeORM records the registry migrations that ran. */
 export const MIGRATIONS_TABLE = 'registry_migrations';

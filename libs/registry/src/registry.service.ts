@@ -1,6 +1,7 @@
 import { AppError, ErrorCode, type DeviceContext } from '@stadtdaten/contracts';
 import type { DataSource } from 'typeorm';
 import { applyCatalogIn } from './catalog/catalog-apply';
+import { CkanPublicationRepository } from './ckan-publication.repository';
 import { parseCatalogText } from './catalog/catalog-parse';
 import { patchDatastreamIn } from './datastream-patch';
 import { DeviceContextCache } from './device-context-cache';
@@ -35,6 +36,8 @@ interface PgListener {
  * throw AppError with a stable code.
  */
 export class RegistryService {
+  /** The state of the publication to a CKAN portal, kept in the registry database. */
+  readonly ckanPublications: CkanPublicationRepository;
   private readonly queries: RegistryQueries;
   private readonly deviceContexts = new DeviceContextCache();
   private readonly writes = new WriteLock();
@@ -47,6 +50,7 @@ export class RegistryService {
     private readonly pseudonymize?: (tenant: string, clearId: string) => Promise<string>,
   ) {
     this.queries = new RegistryQueries(dataSource.manager);
+    this.ckanPublications = new CkanPublicationRepository(dataSource.manager, this.writes);
   }
 
   async listTenants(): Promise<TenantDto[]> {

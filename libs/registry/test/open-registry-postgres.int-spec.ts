@@ -89,6 +89,7 @@ describeWithPostgres(title, () => {
       ['thing', ['tenant_id', 'id']],
       ['device', ['tenant_id', 'id', 'device_type_id', 'thing_id']],
       ['datastream', ['tenant_id', 'id', 'thing_id', 'device_id', 'observed_property_id']],
+      ['ckan_publication', ['dataset_id', 'tenant_id']],
     ];
 
     for (const [table, names] of expected) {
@@ -105,6 +106,8 @@ describeWithPostgres(title, () => {
     expect(datastream.get('updated_at')?.type).toBe('timestamp with time zone');
     expect(datastream.get('retired')?.type).toBe('boolean');
     expect(datastream.get('value_schema')?.type).toBe('text');
+    expect((await columnsOf('ckan_publication')).get('attempted_at')?.type).toBe('timestamp with time zone');
+    expect((await columnsOf('ckan_publication_run')).get('started_at')?.type).toBe('timestamp with time zone');
   });
 
   it('lists upper-case ids before lower-case ones', async () => {

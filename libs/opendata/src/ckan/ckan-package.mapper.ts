@@ -9,6 +9,8 @@ export interface CkanPackageFields {
   title: string;
   notes: string;
   owner_org: string;
+  /** Always false: the package of a catalog dataset is public, also after it was withdrawn. */
+  private: boolean;
   license_id: string;
   url: string;
   tags: Array<{ name: string }>;
@@ -73,6 +75,7 @@ export function desiredPackage(dataset: CatalogDataset, settings: OpenDataSettin
       title: dataset.title,
       notes: dataset.description,
       owner_org: organization,
+      private: false,
       license_id: ckanLicenseId(settings.license),
       url: `${baseUrl}${dataset.thingPath}`,
       tags: dataset.keywords.filter((keyword) => TAG.test(keyword)).map((name) => ({ name })),
@@ -95,6 +98,10 @@ export function changedPackageFields(stored: Record<string, unknown>, desired: C
     if ((stored[key] ?? '') !== desired[key]) {
       changed.push(key);
     }
+  }
+  // CKAN returns `private` as a boolean; a package without the field is public.
+  if ((stored.private ?? false) !== desired.private) {
+    changed.push('private');
   }
   const storedTags = ((stored.tags as Array<{ name: string }> | undefined) ?? []).map((tag) => tag.name).sort();
   if (JSON.stringify(storedTags) !== JSON.stringify(desired.tags.map((tag) => tag.name).sort())) {

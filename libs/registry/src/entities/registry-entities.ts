@@ -1,3 +1,5 @@
+import { CkanPublicationRunEntity } from './ckan-publication-run.entity';
+import { CkanPublicationEntity } from './ckan-publication.entity';
 import { DatastreamEntity } from './datastream.entity';
 import { DeviceTypeEntity } from './device-type.entity';
 import { DeviceEntity } from './device.entity';
@@ -13,4 +15,6 @@ export const REGISTRY_ENTITIES = [
   ThingEntity,
   DeviceEntity,
   DatastreamEntity,
+  CkanPublicationEntity,
+  CkanPublicationRunEntity,
 ];

@@ -28,11 +28,12 @@ class OpenDataTestModule {
 }
 
 /**
- * Starts the REST API with the open-data module on a free port in a temporary data folder:
- * the query API's modules as the platform composes them, without the ingest pipeline.
+ * Starts the REST API with the open-data module on a free port: the query API's modules as
+ * the platform composes them, without the ingest pipeline. Without `dataDir` it runs in a new
+ * temporary data folder that `stop` removes. A given `dataDir` stays, so a test can restart on it.
  */
-export async function startOpenDataApp(options: { settings?: OpenDataSettings; logSink?: (line: string) => void } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-opendata-'));
+export async function startOpenDataApp(options: { settings?: OpenDataSettings; logSink?: (line: string) => void; dataDir?: string } = {}) {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stadtdaten-opendata-'));
   const sink = options.logSink;
   const logger = sink === undefined ? pino({ level: 'silent' }) : pino({ level: 'debug' }, { write: (line: string) => sink(line) });
   const app = await createHttpApp(OpenDataTestModule.register(dataDir, options.settings ?? new OpenDataSettings(), logger));
@@ -47,7 +48,9 @@ export async function startOpenDataApp(options: { settings?: OpenDataSettings; l
     issueToken: (tenant: string, roles: Role[]) => issuer.issue({ tenant, roles, subject: 'opendata-test' }),
     async stop() {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OpenDataSettings } from '@stadtdaten/opendata';
 import { FakeCkanServer } from '../../../../libs/opendata/test/fake-ckan.server';
 import { waitFor } from '../helpers';
@@ -32,9 +35,15 @@ devices:
   - { tenant: darmstadt, id: market-counter, type: counter, thing: market, classification: public }
 `;
 
+const GARAGE_INTERNAL = `
+devices:
+  - { tenant: darmstadt, id: garage-counter, type: counter, thing: garage, classification: internal }
+`;
+
 interface Report {
   enabled: boolean;
   running: boolean;
+  lastRun?: { startedAt: string; finishedAt: string; published: number; failed: number; withdrawn: number };
   datasets: Array<{ datasetId: string; state: string; error?: string; failedStep?: string; attemptedAt?: string; resourcesPublished: number }>;
 }
 
@@ -171,6 +180,48 @@ describe('CKAN publication', () => {
     await start();
 
     expect((await fetch(`${sut.url}/api/v1/opendata/publication`)).status).toBe(401);
+  });
+
+  it('keeps the report across restarts and withdraws what became internal', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-publication-'));
+    const ckan = { url: await portal.start(), apiKey: API_KEY, organization: 'stadt-darmstadt', intervalMs: 3_600_000 };
+    const withCkan = (ckanChangeDelayMs: number) => new OpenDataSettings({ baseUrl: BASE, ckan, ckanRetryBaseMs: 10, ckanChangeDelayMs });
+    logs = [];
+    try {
+      sut = await startOpenDataApp({ settings: withCkan(20), dataDir });
+      await applyCatalogTo(sut, CATALOG);
+      const before = await waitFor(report, settled(['published']));
+      await sut.stop();
+
+      // The garage's datastream becomes internal while no publisher runs.
+      sut = await startOpenDataApp({ dataDir });
+      await applyCatalogTo(sut, GARAGE_INTERNAL);
+      await sut.stop();
+
+      // An hour's change delay keeps the first run from starting before the report is read.
+      sut = await startOpenDataApp({ settings: withCkan(3_600_000), dataDir, logSink: (line) => logs.push(line) });
+      const restarted = await report();
+      expect(restarted.datasets).toEqual(before.datasets);
+      expect(restarted.lastRun).toEqual(before.lastRun);
+
+      expect((await startRun()).status).toBe(202);
+      const after = await waitFor(report, (value) => !value.running && value.lastRun?.startedAt !== before.lastRun?.startedAt);
+      const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+
+      expect(after.datasets.map((dataset) => [dataset.datasetId, dataset.state])).toEqual([
+        ['darmstadt/garage', 'withdrawn'],
+        ['heag/lot', 'published'],
+      ]);
+      expect(after.lastRun).toMatchObject({ published: 1, failed: 0, withdrawn: 1 });
+      expect(portal.callsOf('package_patch').map((call) => call.body)).toEqual([{ id: portal.packages.get('darmstadt-garage')!.id, private: true }]);
+      expect(portal.packages.get('darmstadt-garage')!.private).toBe(true);
+      expect(metrics).toMatch(/stadtdaten_opendata_datasets\{state="withdrawn"\} 1/);
+      expect(logs.some((line) => line.includes('CKAN packages withdrawn') && line.includes('darmstadt/garage'))).toBe(true);
+    } finally {
+      await sut.stop();
+      sut = undefined as unknown as OpenDataApp;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('reports that no portal is configured', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError, ErrorCode } from '@stadtdaten/contracts';
-import { CkanClient, CkanPublisher, OpenDataSettings, type PublicationRun, type PublicationState } from '@stadtdaten/opendata';
+import { CkanClient, CkanPublisher, OpenDataSettings, type PublicationRun, type PublicationState, PublicationStore } from '@stadtdaten/opendata';
 import { type Logger, Metrics, ProcessLogger } from '@stadtdaten/observability';
 import { RegistryService } from '@stadtdaten/registry';
 import { Counter, Gauge } from 'prom-client';
@@ -17,8 +17,8 @@ export interface PublicationReport {
   datasets: PublicationState[];
 }
 
-/** Failed dataset ids named in the one error line of a run; the rest are counted. */
-const LOGGED_FAILURES = 10;
+/** Dataset ids named in the one error or withdrawal line of a run; the rest are counted. */
+const LOGGED_IDS = 10;
 
 /**
  * Publishes the catalog's datasets to the configured CKAN portal: once after start, on the
@@ -43,13 +43,14 @@ export class CkanPublicationService implements OnApplicationBootstrap, OnApplica
     private readonly settings: OpenDataSettings,
     private readonly catalog: DcatCatalogService,
     private readonly registry: RegistryService,
+    store: PublicationStore,
     logger: ProcessLogger,
     metrics: Metrics,
   ) {
     this.log = logger.child({ component: 'ckan-publisher' });
     this.datasetsGauge = new Gauge({
       name: 'stadtdaten_opendata_datasets',
-      help: 'Datasets of the open-data catalog by CKAN publication state (published, pending, failed)',
+      help: 'Datasets of the open-data catalog by CKAN publication state (published, pending, failed, withdrawn)',
       labelNames: ['state'] as const,
       registers: [metrics.registry],
     });
@@ -80,14 +81,20 @@ export class CkanPublicationService implements OnApplicationBootstrap, OnApplica
         onRetry: ({ action, attempt, delayMs, error }) =>
           this.log.warn({ action, attempt, delayMs, status: error.status, err: error.message }, 'CKAN call retried'),
       });
-      this.publisher = new CkanPublisher(client, settings, ckan.organization, settings.baseUrl!);
+      this.publisher = new CkanPublisher(client, store, settings, ckan.organization, settings.baseUrl!);
     }
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const ckan = this.settings.ckan;
     if (ckan === undefined) {
       return;
+    }
+    try {
+      await this.publisher!.load();
+      this.updateGauge();
+    } catch (error) {
+      this.log.error({ err: error }, 'CKAN publication state could not be loaded, so the first run loads it again');
     }
     this.log.info({ portal: ckan.url, organization: ckan.organization, intervalMs: ckan.intervalMs }, 'CKAN publisher started');
     this.interval = setInterval(() => this.trigger('schedule'), ckan.intervalMs);
@@ -148,30 +155,39 @@ export class CkanPublicationService implements OnApplicationBootstrap, OnApplica
     const publisher = this.publisher!;
     try {
       const datasets = await this.catalog.datasets();
-      publisher.plan(datasets);
+      await publisher.plan(datasets);
       this.updateGauge();
       this.log.info({ reason, datasets: datasets.length }, 'CKAN publication started');
       const run = await publisher.publish(datasets);
       this.runs.inc({ outcome: run.failed > 0 ? 'failed' : 'succeeded' });
-      if (run.failed > 0) {
-        const failed = publisher.publication().datasets.filter((state) => state.state === 'failed');
-        this.log.error(
-          { failed: run.failed, published: run.published, datasetIds: failed.slice(0, LOGGED_FAILURES).map((state) => state.datasetId), err: failed[0]?.error },
-          'CKAN publication failed for some datasets; the next run retries them',
-        );
-      } else {
-        this.log.info({ published: run.published }, 'CKAN publication finished');
-      }
+      this.logRun(run);
     } catch (error) {
       this.runs.inc({ outcome: 'failed' });
-      this.log.error({ err: error }, 'CKAN publication could not read the catalog; the next run tries again');
+      this.log.error({ err: error }, 'CKAN publication run failed; the next run tries again');
     } finally {
       this.updateGauge();
     }
   }
 
+  private logRun(run: PublicationRun): void {
+    const states = this.publisher!.publication().datasets;
+    if (run.withdrawn > 0) {
+      const withdrawn = states.filter((state) => state.state === 'withdrawn' && state.attemptedAt !== undefined && state.attemptedAt >= run.startedAt);
+      this.log.info({ withdrawn: run.withdrawn, datasetIds: withdrawn.slice(0, LOGGED_IDS).map((state) => state.datasetId) }, 'CKAN packages withdrawn');
+    }
+    if (run.failed > 0) {
+      const failed = states.filter((state) => state.state === 'failed');
+      this.log.error(
+        { failed: run.failed, published: run.published, datasetIds: failed.slice(0, LOGGED_IDS).map((state) => state.datasetId), err: failed[0]?.error },
+        'CKAN publication failed for some datasets; the next run retries them',
+      );
+    } else {
+      this.log.info({ published: run.published, withdrawn: run.withdrawn }, 'CKAN publication finished');
+    }
+  }
+
   private updateGauge(): void {
-    const counts = { published: 0, pending: 0, failed: 0 };
+    const counts = { published: 0, pending: 0, failed: 0, withdrawn: 0 };
     for (const state of this.publisher?.publication().datasets ?? []) {
       counts[state.state] += 1;
     }

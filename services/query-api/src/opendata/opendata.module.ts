@@ -1,13 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OpenDataSettings } from '@stadtdaten/opendata';
+import { OpenDataSettings, PublicationStore, RegistryPublicationStore } from '@stadtdaten/opendata';
+import { RegistryService } from '@stadtdaten/registry';
 import { CkanPublicationService } from './ckan-publication.service';
 import { DcatCatalogController } from './dcat-catalog.controller';
 import { DcatCatalogService } from './dcat-catalog.service';
 import { PublicationController } from './publication.controller';
 
 /**
- * The DCAT-AP.de catalog (GET /api/v1/catalog) and the CKAN publisher with its state
- * (GET /api/v1/opendata/publication); needs RuntimeModule and HttpEdgeModule, like QueryApiModule.
+ * The DCAT-AP.de catalog (GET /api/v1/catalog) and the CKAN publisher, whose state
+ * (GET /api/v1/opendata/publication) is kept in the registry database. Needs RuntimeModule
+ * and HttpEdgeModule, like QueryApiModule.
  */
 @Module({})
 export class OpenDataModule {
@@ -15,7 +17,12 @@ export class OpenDataModule {
     return {
       module: OpenDataModule,
       controllers: [DcatCatalogController, PublicationController],
-      providers: [{ provide: OpenDataSettings, useValue: settings }, DcatCatalogService, CkanPublicationService],
+      providers: [
+        { provide: OpenDataSettings, useValue: settings },
+        { provide: PublicationStore, useFactory: (registry: RegistryService) => new RegistryPublicationStore(registry), inject: [RegistryService] },
+        DcatCatalogService,
+        CkanPublicationService,
+      ],
     };
   }
 }

@@ -8,7 +8,7 @@ import { CkanPublicationService, type PublicationReport } from './ckan-publicati
 export class PublicationController {
   constructor(private readonly publication: CkanPublicationService) {}
 
-  /** Lists each dataset as published, pending or failed (with error and time); a tenant admin gets the own tenant's datasets only. */
+  /** Lists each dataset as published, pending, failed (with error and time) or withdrawn; a tenant admin gets the own tenant's datasets only. */
   @Get()
   @Roles('tenant-admin')
   get(@CurrentPrincipal() principal: Principal): PublicationReport {
