@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Role } from '@stadtdaten/contracts';
 import type { RunningPlatform } from '../../platform/src/platform';
 import { applyCatalog, getJson, startTestPlatform } from '../../platform/test/helpers';
-import { axeViolations, describeInBrowserWithSamples, focusedElement, launchBrowser, waitFor, WAIT_TIMEOUT_MS } from './browser';
+import { axeViolations, describeInBrowserWithSamples, focusedElement, launchBrowser, loginToConsole, waitFor, WAIT_TIMEOUT_MS } from './browser';
 import { type SampleThing, TENANT, sampleCatalog, sampleThings, sendReading } from './sample-feed';
 
 const german = (value: number) => new Intl.NumberFormat('de-DE', { maximumFractionDigits: 3 }).format(value);
@@ -46,14 +46,7 @@ describeInBrowserWithSamples('admin console in Chromium', (dir) => {
     cleanup?.();
   });
 
-  /** Opens the console in a fresh tab state and logs in with a pasted token of the built-in issuer. */
-  async function login(roles: Role[], tenant = TENANT, hash = '') {
-    const token = await platform.issueToken(tenant, roles, `${roles.join('+')}-user`);
-    await page.goto(url(`/admin.html${hash}`));
-    await page.locator('#token').fill(token);
-    await page.locator('#token-form button[type="submit"]').click();
-    await page.locator('#screen-heading').waitFor({ timeout: WAIT_TIMEOUT_MS });
-  }
+  const login = (roles: Role[], tenant = TENANT, hash = '') => loginToConsole(page, platform, roles, tenant, hash);
 
   async function openScreen(id: string) {
     await page.locator(`#admin-menu a[href="#/${id}"]`).click();

@@ -2,8 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import type { Role } from '@stadtdaten/contracts';
 import { describeWithSamples } from '@stadtdaten/testing';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { RunningPlatform } from '../../platform/src/platform';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own browser download is never used. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -105,4 +107,16 @@ export async function focusedElement(page: Page): Promise<string> {
     }
     return `${element.tagName.toLowerCase()}:${(element.textContent ?? '').trim().slice(0, 30)}`;
   });
+}
+
+/**
+ * Opens the admin console at `hash` (e.g. "#/quality") and logs in with a pasted token of the
+ * platform's built-in issuer, then waits until the first screen has its heading.
+ */
+export async function loginToConsole(page: Page, platform: RunningPlatform, roles: Role[], tenant: string, hash = ''): Promise<void> {
+  const token = await platform.issueToken(tenant, roles, `${roles.join('+')}-user`);
+  await page.goto(`${platform.httpUrl}/admin.html${hash}`);
+  await page.locator('#token').fill(token);
+  await page.locator('#token-form button[type="submit"]').click();
+  await page.locator('#screen-heading').waitFor({ timeout: WAIT_TIMEOUT_MS });
 }

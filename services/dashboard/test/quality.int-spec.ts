@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Role } from '@stadtdaten/contracts';
 import type { RunningPlatform } from '../../platform/src/platform';
 import { applyCatalog, getJson, startTestPlatform } from '../../platform/test/helpers';
-import { axeViolations, describeInBrowserWithSamples, focusedElement, launchBrowser, waitFor, WAIT_TIMEOUT_MS } from './browser';
+import { axeViolations, describeInBrowserWithSamples, focusedElement, launchBrowser, loginToConsole, waitFor, WAIT_TIMEOUT_MS } from './browser';
 import { type SampleThing, TENANT, sampleCatalog, sampleThings, sendReading, sensorCommunityCsv } from './sample-feed';
 
 const HOUR_MS = 3_600_000;
@@ -176,14 +176,7 @@ describeInBrowserWithSamples('data quality and air-quality index in Chromium', (
     rmSync(analyticsDir, { recursive: true, force: true });
   });
 
-  /** Opens the console and logs in with a pasted token of the built-in issuer. */
-  async function login(target: Page, roles: Role[], tenant = TENANT, hash = '') {
-    const token = await platform.issueToken(tenant, roles, `${roles.join('+')}-user`);
-    await target.goto(url(`/admin.html${hash}`));
-    await target.locator('#token').fill(token);
-    await target.locator('#token-form button[type="submit"]').click();
-    await target.locator('#screen-heading').waitFor({ timeout: WAIT_TIMEOUT_MS });
-  }
+  const login = (target: Page, roles: Role[], tenant = TENANT, hash = '') => loginToConsole(target, platform, roles, tenant, hash);
 
   async function openQualityScreen(target: Page, roles: Role[], tenant = TENANT) {
     await login(target, roles, tenant, '#/quality');
