@@ -3,12 +3,17 @@ import type { Database } from 'better-sqlite3';
 import { AppError, ErrorCode } from '@stadtdaten/contracts';
 
 /** Version of the tables below, kept in `PRAGMA user_version`. */
-export const LOG_SCHEMA_VERSION = 1;
+export const LOG_SCHEMA_VERSION = 2;
 
 /**
  * Tables of the embedded event log. Offsets are contiguous per topic (`topics.next_offset`
  * is the offset the next record gets), and `group_offsets.committed_offset` is the next
  * offset the group has to handle, as in Kafka.
+ *
+ * `records` is a rowid table. In a WITHOUT ROWID table (schema version 1) a record of tens of
+ * kilobytes, such as a signatures event, took about 8 ms of CPU to insert (200 records of
+ * 86 KB: 1.7 s, against under 0.1 s in a rowid table, measured with better-sqlite3 on a 2-core
+ * VM), while small records cost about the same in both.
  */
 const LOG_SCHEMA = `
   CREATE TABLE IF NOT EXISTS topics (
@@ -26,7 +31,7 @@ const LOG_SCHEMA = `
     value BLOB NOT NULL,
     headers TEXT,
     PRIMARY KEY (topic_id, record_offset)
-  ) WITHOUT ROWID;
+  );
 
   CREATE TABLE IF NOT EXISTS group_offsets (
     group_id TEXT NOT NULL,
@@ -70,7 +75,22 @@ export function applyLogSchema(db: Database, synchronous: 'FULL' | 'NORMAL'): vo
   db.pragma('journal_size_limit = 67108864');
 
   db.transaction(() => {
+    // Read again inside the transaction: another process may have upgraded the file meanwhile.
+    if ((db.pragma('user_version', { simple: true }) as number) === 1) {
+      moveRecordsToRowidTable(db);
+    }
     db.exec(LOG_SCHEMA);
     db.pragma(`user_version = ${LOG_SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/** Copies the records of a version 1 file into the rowid table of version 2, in the caller's transaction. */
+function moveRecordsToRowidTable(db: Database): void {
+  db.exec('ALTER TABLE records RENAME TO records_v1');
+  db.exec(LOG_SCHEMA);
+  db.exec(
+    `INSERT INTO records (topic_id, record_offset, timestamp_ms, key, value, headers)
+     SELECT topic_id, record_offset, timestamp_ms, key, value, headers FROM records_v1 ORDER BY topic_id, record_offset`,
+  );
+  db.exec('DROP TABLE records_v1');
 }

@@ -72,6 +72,43 @@ describe(SqliteEventLog.name, () => {
       expect(await log.isHealthy()).toBe(true);
     });
 
+    it('upgrades a version 1 file and keeps its records', async () => {
+      const path = join(dir, 'log.db');
+      const v1 = new Database(path);
+      v1.exec(`
+        CREATE TABLE topics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, next_offset INTEGER NOT NULL DEFAULT 0, created_at_ms INTEGER NOT NULL);
+        CREATE TABLE records (topic_id INTEGER NOT NULL, record_offset INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL, key TEXT NOT NULL,
+          value BLOB NOT NULL, headers TEXT, PRIMARY KEY (topic_id, record_offset)) WITHOUT ROWID;
+        CREATE TABLE group_offsets (group_id TEXT NOT NULL, topic_id INTEGER NOT NULL, committed_offset INTEGER NOT NULL,
+          updated_at_ms INTEGER NOT NULL, PRIMARY KEY (group_id, topic_id)) WITHOUT ROWID;
+        CREATE TABLE group_leases (group_id TEXT NOT NULL, topic_id INTEGER NOT NULL, member_id TEXT NOT NULL,
+          expires_at_ms INTEGER NOT NULL, PRIMARY KEY (group_id, topic_id)) WITHOUT ROWID;
+        INSERT INTO topics VALUES (1, 'kept', 3, 0);
+        INSERT INTO records VALUES (1, 0, 10, 'a', x'61', NULL), (1, 1, 11, 'b', x'62', NULL), (1, 2, 12, 'c', x'63', NULL);
+        INSERT INTO group_offsets VALUES ('g', 1, 1, 0);
+        PRAGMA user_version = 1;
+      `);
+      v1.close();
+
+      const log = await open();
+      const seen: ConsumedRecord[] = [];
+      await log.subscribe({ groupId: 'g', topics: ['kept'], handler: collect(seen) });
+      await log.append('kept', [record('d')]);
+      await waitFor(() => seen.length >= 3, 5_000, 'records after the committed offset');
+
+      expect(seen.map((consumed) => [consumed.offset, consumed.key])).toEqual([
+        ['1', 'b'],
+        ['2', 'c'],
+        ['3', 'd'],
+      ]);
+      const db = new Database(path, { readonly: true });
+      const recordsTable = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'records'").get() as { sql: string };
+      const version = db.pragma('user_version', { simple: true });
+      db.close();
+      expect(recordsTable.sql).not.toContain('WITHOUT ROWID');
+      expect(version).toBe(2);
+    });
+
     it('rejects an invalid option', () => {
       expect(() => new SqliteEventLog({ path: join(dir, 'log.db'), pollIntervalMs: 0 })).toThrow(
         expect.objectContaining({
