@@ -5,7 +5,8 @@
 //   2. latency at a fixed 5,000 readings/s for 20 s: gateway receipt to stored, from the
 //      platform's histogram, and publish to PUBACK, measured by the publisher;
 //   3. the platform's peak resident memory (VmHWM);
-//   4. what signing costs: the throughput run again on a second platform with STADTDATEN_SIGNING=false;
+//   4. what signing costs: the throughput run again on fresh platforms, in turn with
+//      STADTDATEN_SIGNING=false and with signing (SIGNING_RUN_ORDER);
 //   5. daily and hourly means over a year from rollups against the raw aggregate (tools/bench/rollups.mjs).
 // The analytics jobs are off in runs 1 to 4 (STADTDATEN_ANALYTICS=false), so they measure the
 // ingest pipeline alone. Writes the results to BENCHMARKS.md. Usage: npm run bench
@@ -23,6 +24,9 @@ const THROUGHPUT_READINGS = 200_000;
 const LATENCY_RATE = 5000;
 const LATENCY_SECONDS = 20;
 const TIMEOUT_MS = 10 * 60_000;
+/** Signing setting of each throughput run after the first, which signs; alternating evens out drift. */
+const SIGNING_RUN_ORDER = [false, true, false];
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stadtdaten-bench-'));
 const env = { ...process.env, LANG: 'en_US.UTF-8', STADTDATEN_LOG_LEVEL: 'warn', STADTDATEN_DATA_DIR: dataDir, STADTDATEN_ANALYTICS: 'false' };
@@ -136,6 +140,25 @@ function publish(mqttUrl, args) {
   );
 }
 
+// Where the signing time went in a CPU profile (node --cpu-prof) of one signed throughput run.
+// Written by hand from the profile: rerun it when the signing code changes.
+const SIGNING_PROFILE = `A CPU profile of one signed throughput run (\`node --cpu-prof\`, 200,000 readings, 2026-12-05)
+attributes about 2.6 s of the worker thread to signing: 1.1 s in the validator (canonical
+encoding and SHA-256 of each leaf 0.6 s, Merkle tree 0.3 s, the Ed25519 signature per batch
+under 0.1 s) and 1.5 s in the storage writer (signed fields per batch and the index from
+observation id to leaf, both in the signature store's SQLite file). Storing the signed batches
+themselves takes 0.1 s, because the signatures event carries the whole tree. Before the event
+log kept its records in a rowid table, appending the 200 signatures records of about 86 KB each
+took another 1.9 s.`;
+
+/** User and system CPU seconds a process has used so far, all its threads together (Linux /proc). */
+function cpuSeconds(pid) {
+  // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name, which may contain spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 function stageSeconds(text) {
   const services = ['validator', 'storage-writer'];
 
@@ -158,9 +181,11 @@ try {
   log('platform started, catalog applied');
 
   const before = stored(await metrics(platform.http));
+  const cpuBefore = cpuSeconds(platform.child.pid);
   const throughputRun = publish(platform.mqtt, ['--devices', String(DEVICES), '--count', String(THROUGHPUT_READINGS), '--connections', '20']);
   const throughputResult = await throughputRun;
   const storedAtMs = await waitForStored(platform.http, before + THROUGHPUT_READINGS);
+  const throughputCpuSeconds = cpuSeconds(platform.child.pid) - cpuBefore;
   const throughputSeconds = (storedAtMs - throughputResult.startedAtMs) / 1000;
   const afterThroughput = await metrics(platform.http);
   log(`throughput: ${Math.round(THROUGHPUT_READINGS / throughputSeconds)} readings/s`);
@@ -180,12 +205,24 @@ try {
 
   platform.child.kill('SIGTERM');
   await new Promise((r) => platform.child.once('exit', r));
-  const unsigned = await throughputWithoutSigning();
-  log(`throughput without signing: ${unsigned.readingsPerSecond} readings/s`);
+  const signingRuns = [
+    {
+      signing: true,
+      readingsPerSecond: Math.round(THROUGHPUT_READINGS / throughputSeconds),
+      cpuSeconds: Number(throughputCpuSeconds.toFixed(1)),
+      validatorBusySeconds: Number(stages.validator.toFixed(1)),
+      storageWriterBusySeconds: Number(stages['storage-writer'].toFixed(1)),
+    },
+  ];
+  for (const signing of SIGNING_RUN_ORDER) {
+    const run = await throughputOnFreshPlatform(signing);
+    log(`throughput ${signing ? 'with' : 'without'} signing: ${run.readingsPerSecond} readings/s`);
+    signingRuns.push(run);
+  }
 
   const results = {
-    unsignedReadingsPerSecond: unsigned.readingsPerSecond,
-    unsignedValidatorBusySeconds: unsigned.validatorBusySeconds,
+    signingRuns,
+    throughputCpuSeconds: Number(throughputCpuSeconds.toFixed(1)),
     throughputReadingsPerSecond: Math.round(THROUGHPUT_READINGS / throughputSeconds),
     throughputSeconds: Number(throughputSeconds.toFixed(1)),
     throughputPubackP50Ms: Number(throughputResult.pubackP50Ms?.toFixed(1)),
@@ -212,26 +249,31 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** The throughput run on a fresh platform that does not sign, in a data folder of its own. */
-async function throughputWithoutSigning() {
-  const unsignedDir = mkdtempSync(join(tmpdir(), 'stadtdaten-bench-unsigned-'));
-  env.STADTDATEN_DATA_DIR = unsignedDir;
-  const second = await startPlatform({ STADTDATEN_SIGNING: 'false' });
+/** The throughput run on a fresh platform with or without signing, in a data folder of its own. */
+async function throughputOnFreshPlatform(signing) {
+  const runDir = mkdtempSync(join(tmpdir(), 'stadtdaten-bench-signing-'));
+  env.STADTDATEN_DATA_DIR = runDir;
+  const second = await startPlatform({ STADTDATEN_SIGNING: String(signing) });
   try {
     await applyBenchCatalog(second.http);
+    const cpuBefore = cpuSeconds(second.child.pid);
     const result = await publish(second.mqtt, ['--devices', String(DEVICES), '--count', String(THROUGHPUT_READINGS), '--connections', '20']);
     const storedAtMs = await waitForStored(second.http, THROUGHPUT_READINGS);
+    const cpu = cpuSeconds(second.child.pid) - cpuBefore;
     const stages = stageSeconds(await metrics(second.http));
 
     return {
+      signing,
       readingsPerSecond: Math.round(THROUGHPUT_READINGS / ((storedAtMs - result.startedAtMs) / 1000)),
+      cpuSeconds: Number(cpu.toFixed(1)),
       validatorBusySeconds: Number(stages.validator.toFixed(1)),
+      storageWriterBusySeconds: Number(stages['storage-writer'].toFixed(1)),
     };
   } finally {
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
     env.STADTDATEN_DATA_DIR = dataDir;
-    rmSync(unsignedDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   }
 }
 
@@ -259,6 +301,15 @@ function productionSection() {
   }
 
   return kept.length === 0 ? '' : `\n${kept.join('\n').trimEnd()}\n`;
+}
+
+/** Mean of `key` over the signed runs against the unsigned ones, as a percentage by `compare(on, off)`. */
+function signingCost(runs, key, compare) {
+  const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const on = mean(runs.filter((run) => run.signing).map((run) => run[key]));
+  const off = mean(runs.filter((run) => !run.signing).map((run) => run[key]));
+
+  return (100 * compare(on, off)).toFixed(1);
 }
 
 function report(r) {
@@ -292,17 +343,21 @@ PUBACK times are exact, measured by the publisher for every tenth message.
 ## What signing costs
 
 The validator signs every observation (a Merkle tree per batch of at most 1,000, its root signed
-with Ed25519). The same throughput run on a second platform with \`STADTDATEN_SIGNING=false\`:
+with Ed25519) and publishes the signed batch with its tree on the tenant's signatures topic. The
+storage writer stores the batch, and per observation the signed fields it takes from the
+observation event. The throughput run above, and then the same run on fresh platforms in turn with
+\`STADTDATEN_SIGNING=false\` and with signing:
 
-| | with signing | without signing |
-|---|---|---|
-| throughput, ${THROUGHPUT_READINGS.toLocaleString('en')} readings | ${r.throughputReadingsPerSecond.toLocaleString('en')} readings/s | ${r.unsignedReadingsPerSecond.toLocaleString('en')} readings/s |
-| validator busy time in batch handlers | ${r.validatorBusySeconds} s | ${r.unsignedValidatorBusySeconds} s |
+| run | signing | throughput | CPU time of the platform process (all threads) | validator busy | storage writer busy |
+|---|---|---|---|---|---|
+${r.signingRuns.map((run, index) => `| ${index + 1} | ${run.signing ? 'on' : 'off'} | ${run.readingsPerSecond.toLocaleString('en')} readings/s | ${run.cpuSeconds} s | ${run.validatorBusySeconds} s | ${run.storageWriterBusySeconds} s |`).join('\n')}
 
-Throughput with signing is ${(100 * (1 - r.throughputReadingsPerSecond / r.unsignedReadingsPerSecond)).toFixed(1)} % below the run without (aim: at most 10 %). Both runs
-share the two cores with the publisher, so differences of a few per cent are within the
-run-to-run spread.
-Where the signing time goes has not been profiled yet.
+Busy means the time inside the batch handlers (\`stadtdaten_batch_duration_seconds_sum\`). Mean
+throughput with signing is ${signingCost(r.signingRuns, 'readingsPerSecond', (on, off) => 1 - on / off)} % below the runs without (aim: at most 10 %), and the
+platform used ${signingCost(r.signingRuns, 'cpuSeconds', (on, off) => on / off - 1)} % more CPU time. All runs share the two cores with the publisher, so
+differences of a few per cent are within the run-to-run spread.
+
+${SIGNING_PROFILE}
 
 ## Where the time goes
 
@@ -310,10 +365,10 @@ The platform runs MQTT, the ingest gateway and HTTP on the main thread and the v
 and the storage writer in one worker thread; the publisher is a third busy process on the
 same two cores. During the throughput run the validator spent ${r.validatorBusySeconds} s and the storage
 writer ${r.storageWriterBusySeconds} s inside their batch handlers (\`stadtdaten_batch_duration_seconds_sum\`,
-waits for the event log's group commit included). A CPU profile of a 150,000-reading run
-(\`node --cpu-prof\`) showed the worker thread about 70 % busy, most of it in SQLite
+waits for the event log's group commit included). A CPU profile of a signed 200,000-reading
+run (\`node --cpu-prof\`) showed the worker thread about 83 % busy, most of it in SQLite
 transactions (event-log reads and appends, time-series upserts), protobuf encoding and
-decoding, and garbage collection; the main thread about 50 % busy with MQTT packet
+decoding, and garbage collection; the main thread about 51 % busy with MQTT packet
 handling, raw-message encoding and event-log appends; the publisher took most of a core.
 So on this machine the test is bound by the two cores that the publisher, the broker and
 the pipeline share.

@@ -25,13 +25,15 @@ export interface SignedBatchResult {
   leafHashes: Buffer[];
   /** The signed fields of each observation, in batch order, as the leaf hashes cover them. */
   canonical: CanonicalObservation[];
+  /** The tree over `leafHashes`, whose root the batch signs. */
+  tree: MerkleTree;
 }
 
 export interface SignOptions {
   /**
    * Whether to build the inclusion proof of every leaf now (default true). The validator passes
-   * false: it publishes the leaf hashes, and the signature store keeps the tree they form, from
-   * which the proof endpoint reads a proof on request. `proofs` is then empty.
+   * false: it publishes the hashes of the tree, and the signature store keeps them, from which
+   * the proof endpoint reads a proof on request. `proofs` is then empty.
    */
   proofs?: boolean;
 }
@@ -94,7 +96,7 @@ export class BatchSigner {
       path: tree.inclusionPath(leafIndex).map((hash) => hash.toString('base64url')),
     }));
 
-    return { batch: { ...statement, signature: Buffer.from(signature).toString('base64url') }, proofs, leafHashes, canonical };
+    return { batch: { ...statement, signature: Buffer.from(signature).toString('base64url') }, proofs, leafHashes, canonical, tree };
   }
 }
 

@@ -33,10 +33,28 @@ describe('signature batch event', () => {
       expect(sut.leaves).toEqual([]);
     });
 
+    it('round-trips the inner hashes of a tree', async () => {
+      const { batch, tree } = await signAll(makeObservations(9));
+      const event = encodeSignatureBatchEvent('darmstadt', batch, tree);
+
+      const sut = decodeSignatureBatchEvent(event);
+
+      expect(JSON.parse(event.toString('utf8')).innerHashes).toBe(tree.innerHashes().toString('base64url'));
+      expect(sut.tree.leafHashes).toEqual(tree.leafHashes);
+      expect(sut.tree.innerHashes()).toEqual(tree.innerHashes());
+      expect(sut.tree.inclusionPath(4)).toEqual(tree.inclusionPath(4));
+    });
+
     it('carries only hashes: under 45 bytes per leaf', async () => {
       const { batch, leafHashes } = await signAll(makeObservations(1000));
 
       expect(encodeSignatureBatchEvent('darmstadt', batch, leafHashes).byteLength).toBeLessThan(45 * 1000);
+    });
+
+    it('carries leaf and inner hashes: under 90 bytes per leaf', async () => {
+      const { batch, tree } = await signAll(makeObservations(1000));
+
+      expect(encodeSignatureBatchEvent('darmstadt', batch, tree).byteLength).toBeLessThan(90 * 1000);
     });
   });
 
@@ -92,7 +110,40 @@ describe('signature batch event', () => {
       const swapped = [leafHashes[1]!, leafHashes[0]!, leafHashes[2]!];
 
       expect(() => decodeSignatureBatchEvent(encodeSignatureBatchEvent('darmstadt', batch, swapped))).toThrow(
-        `the leaf hashes of batch "${batch.batchId}" do not lead to its signed root`,
+        `the hashes of batch "${batch.batchId}" do not lead to its signed root`,
+      );
+    });
+
+    it('rejects inner hashes of another count', async () => {
+      const { batch, tree } = await signAll(makeObservations(5));
+      const event = JSON.parse(encodeSignatureBatchEvent('darmstadt', batch, tree).toString('utf8'));
+      const shortened = { ...event, innerHashes: tree.innerHashes().subarray(32).toString('base64url') };
+
+      expect(() => decodeSignatureBatchEvent(Buffer.from(JSON.stringify(shortened)))).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_SIGNATURE_EVENT',
+          message: `invalid signatures event: the inner hashes of batch "${batch.batchId}" do not fit its 5 leaves`,
+        }),
+      );
+    });
+
+    it('rejects inner hashes that miss the signed root', async () => {
+      const { batch, tree } = await signAll(makeObservations(5));
+      const event = JSON.parse(encodeSignatureBatchEvent('darmstadt', batch, tree).toString('utf8'));
+      const changed = tree.innerHashes();
+      changed[changed.byteLength - 1] ^= 0xff;
+
+      expect(() => decodeSignatureBatchEvent(Buffer.from(JSON.stringify({ ...event, innerHashes: changed.toString('base64url') })))).toThrow(
+        `the hashes of batch "${batch.batchId}" do not lead to its signed root`,
+      );
+    });
+
+    it('rejects inner hashes that are no text', async () => {
+      const { batch, tree } = await signAll(makeObservations(2));
+      const event = JSON.parse(encodeSignatureBatchEvent('darmstadt', batch, tree).toString('utf8'));
+
+      expect(() => decodeSignatureBatchEvent(Buffer.from(JSON.stringify({ ...event, innerHashes: [1, 2] })))).toThrow(
+        'version 2 with these fields is not a signatures event',
       );
     });
   });

@@ -15,6 +15,12 @@ export interface SignatureBatchEvent {
   batch: SignedBatch;
   /** The leaf hashes in batch order, 32 bytes each, concatenated, base64url without padding. */
   leafHashes: string;
+  /**
+   * The tree's levels above the leaves, as `MerkleTree.innerHashes()` returns them, base64url
+   * without padding. Optional, because older validators did not send them, and without them
+   * the reader hashes the tree from the leaves.
+   */
+  innerHashes?: string;
 }
 
 /** Version 1 of the event, which also carried the signed fields of every leaf. */
@@ -48,22 +54,30 @@ export interface SignatureBatchRecord {
   leaves: EventLeaf[];
 }
 
-/** Encodes the version 2 event of a signed batch as the value of a signatures-topic record. */
-export function encodeSignatureBatchEvent(tenant: string, batch: SignedBatch, leafHashes: readonly Uint8Array[]): Buffer {
-  const event: SignatureBatchEvent = {
-    version: 2,
-    tenant,
-    batch,
-    leafHashes: Buffer.concat(leafHashes).toString('base64url'),
-  };
+/**
+ * Encodes the version 2 event of a signed batch as the value of a signatures-topic record.
+ * Given the batch's tree, the event also carries its inner hashes, so the reader needs no
+ * hashing. Given only the leaf hashes, the reader builds the tree from them.
+ */
+export function encodeSignatureBatchEvent(tenant: string, batch: SignedBatch, hashes: MerkleTree | readonly Uint8Array[]): Buffer {
+  const event: SignatureBatchEvent =
+    hashes instanceof MerkleTree
+      ? {
+          version: 2,
+          tenant,
+          batch,
+          leafHashes: hashes.leafHashes.toString('base64url'),
+          innerHashes: hashes.innerHashes().toString('base64url'),
+        }
+      : { version: 2, tenant, batch, leafHashes: Buffer.concat(hashes).toString('base64url') };
 
   return Buffer.from(JSON.stringify(event));
 }
 
 /**
- * Reads a signatures-topic record of version 1 or 2 and builds the batch's tree from its leaf
- * hashes. Throws INVALID_SIGNATURE_EVENT when the record is no such event, or when its leaf
- * hashes do not lead to the root the batch signs.
+ * Reads a signatures-topic record of version 1 or 2 and the batch's tree: from the inner hashes
+ * when the event carries them, else by hashing its leaf hashes. Throws INVALID_SIGNATURE_EVENT
+ * when the record is no such event, or when its hashes do not lead to the root the batch signs.
  */
 export function decodeSignatureBatchEvent(value: Uint8Array): SignatureBatchRecord {
   const event = parseEvent(value);
@@ -75,9 +89,9 @@ export function decodeSignatureBatchEvent(value: Uint8Array): SignatureBatchReco
   if (leafHashes.byteLength !== batch.treeSize * HASH_BYTES) {
     throw invalidEvent(`batch "${batch.batchId}" has ${batch.treeSize} leaves but ${leafHashes.byteLength} bytes of leaf hashes`);
   }
-  const tree = MerkleTree.fromConcatenatedLeafHashes(leafHashes);
+  const tree = treeOf(event, leafHashes);
   if (tree.root.toString('base64url') !== batch.rootHash) {
-    throw invalidEvent(`the leaf hashes of batch "${batch.batchId}" do not lead to its signed root`);
+    throw invalidEvent(`the hashes of batch "${batch.batchId}" do not lead to its signed root`);
   }
 
   return { tenant: event.tenant, batch, tree, leaves: event.version === 1 ? distinctLeaves(event) : [] };
@@ -103,6 +117,19 @@ export function signedObservationOf(observation: Observation): SignedObservation
   };
 }
 
+// NOTE: inner hashes are taken as sent and only the root is compared with the signed one, so a
+// wrong inner or leaf hash from the validator surfaces as a proof that fails verification.
+function treeOf(event: SignatureBatchEvent | SignatureBatchEventV1, leafHashes: Buffer): MerkleTree {
+  if (event.version === 1 || event.innerHashes === undefined) {
+    return MerkleTree.fromConcatenatedLeafHashes(leafHashes);
+  }
+  try {
+    return MerkleTree.fromStoredHashes(leafHashes, Buffer.from(event.innerHashes, 'base64url'));
+  } catch (error) {
+    throw invalidEvent(`the inner hashes of batch "${event.batch.batchId}" do not fit its ${event.batch.treeSize} leaves`, error);
+  }
+}
+
 function parseEvent(value: Uint8Array): SignatureBatchEvent | SignatureBatchEventV1 {
   let event: Partial<SignatureBatchEvent | SignatureBatchEventV1>;
   try {
@@ -113,7 +140,7 @@ function parseEvent(value: Uint8Array): SignatureBatchEvent | SignatureBatchEven
   if (typeof event !== 'object' || event === null || typeof event.tenant !== 'string' || !isSignedBatchShape(event.batch)) {
     throw invalidEvent('the record needs a tenant and a batch with batchId, treeSize and rootHash');
   }
-  if (event.version === 2 && typeof event.leafHashes === 'string') {
+  if (event.version === 2 && isVersion2Hashes(event as Partial<SignatureBatchEvent>)) {
     return event as SignatureBatchEvent;
   }
   if (event.version === 1 && isVersion1Leaves(event as Partial<SignatureBatchEventV1>)) {
@@ -134,6 +161,10 @@ function isSignedBatchShape(batch: unknown): batch is SignedBatch {
     (candidate.treeSize ?? 0) > 0 &&
     typeof candidate.rootHash === 'string'
   );
+}
+
+function isVersion2Hashes(event: Partial<SignatureBatchEvent>): boolean {
+  return typeof event.leafHashes === 'string' && (event.innerHashes === undefined || typeof event.innerHashes === 'string');
 }
 
 function isVersion1Leaves(event: Partial<SignatureBatchEventV1>): boolean {

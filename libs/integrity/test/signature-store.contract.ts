@@ -35,10 +35,10 @@ export function signatureStoreContract(name: string, open: () => Promise<Signatu
 
     /** Signs as the validator does: sets each signatureRef and returns the decoded signatures event. */
     async function signed(observations: Observation[]): Promise<SignatureBatchRecord> {
-      const { batch, leafHashes } = await new BatchSigner(keys).sign(observations);
+      const { batch, tree } = await new BatchSigner(keys).sign(observations);
       observations.forEach((observation, leafIndex) => (observation.signatureRef = signatureRef({ batchId: batch.batchId, leafIndex })));
 
-      return decodeSignatureBatchEvent(encodeSignatureBatchEvent(tenant, batch, leafHashes));
+      return decodeSignatureBatchEvent(encodeSignatureBatchEvent(tenant, batch, tree));
     }
 
     async function saveObservations(observations: Observation[]): Promise<void> {
@@ -84,6 +84,45 @@ export function signatureStoreContract(name: string, open: () => Promise<Signatu
       expect(proof?.proof.leafIndex).toBe(2);
       expect(proof?.observation.result).toEqual({ type: 'number', value: 99 });
       expect(verifyObservation(proof!.observation, proof!.proof, proof!.batch, await keys.jwks())).toEqual({ ok: true });
+    });
+
+    it('replaces the leaf of a re-signed observation', async () => {
+      const original = makeObservation({ tenant, datastreamId: 'resigned', phenomenonTimeMs: 3_000_000 });
+      const resent = makeObservation({ tenant, datastreamId: 'resigned', phenomenonTimeMs: 3_000_000, result: { case: 'number', value: 4 } });
+      const first = await signed([makeObservation({ tenant, datastreamId: 'resigned' }), original]);
+      const second = await signed([resent]);
+      await store.saveBatch(first);
+      await store.saveBatch(second);
+      await saveObservations([original]);
+
+      await saveObservations([resent]);
+      const proof = await store.proof(original.id);
+
+      expect(proof?.proof).toMatchObject({ batchId: second.batch.batchId, leafIndex: 0, treeSize: 1 });
+      expect(proof?.observation).toEqual(toCanonicalObservation(resent));
+      expect(verifyObservation(proof!.observation, proof!.proof, proof!.batch, await keys.jwks())).toEqual({ ok: true });
+    });
+
+    it('returns the signed fields of every context in a call', async () => {
+      const observations = [
+        makeObservation({ tenant, datastreamId: 'ctx-a', thingId: 'thing-1', phenomenonTimeMs: 4_000_000 }),
+        makeObservation({ tenant, datastreamId: 'ctx-a', thingId: 'thing-2', phenomenonTimeMs: 4_060_000 }),
+        makeObservation({ tenant, datastreamId: 'ctx-b', unit: 'mg/m3', phenomenonTimeMs: 4_000_000, result: { case: 'text', value: 'ok' } }),
+        makeObservation({ tenant, datastreamId: 'ctx-b', phenomenonTimeMs: 4_060_000, result: { case: 'json', value: '{"b":[1,2],"a":null}' } }),
+        makeObservation({ tenant, datastreamId: 'ctx-a', thingId: 'thing-1', phenomenonTimeMs: 4_120_000, result: { case: 'boolean', value: false } }),
+      ];
+      await store.saveBatch(await signed(observations));
+      await saveObservations(observations);
+
+      const proofs = await store.proofs(observations.map((observation) => observation.id));
+
+      expect(proofs.map((proof) => proof.observation)).toEqual(observations.map((observation) => toCanonicalObservation(observation)));
+      expect(proofs.map((proof) => JSON.stringify(proof.observation))).toEqual(
+        observations.map((observation) => JSON.stringify(toCanonicalObservation(observation))),
+      );
+      for (const proof of proofs) {
+        expect(verifyObservation(proof.observation, proof.proof, proof.batch, await keys.jwks())).toEqual({ ok: true });
+      }
     });
 
     it('returns many proofs in the requested order', async () => {
@@ -142,6 +181,23 @@ export function signatureStoreContract(name: string, open: () => Promise<Signatu
       expect(await store.forgetDatastreams(tenant, ['forget-me'])).toBe(1);
       expect(await store.proof(observations[0]!.id)).toBeUndefined();
       expect(await store.proof(observations[1]!.id)).toBeDefined();
+    });
+
+    it('forgets every stored version of a datastream', async () => {
+      const first = makeObservations(3, { tenant, datastreamId: 'erase-me' });
+      const resent = makeObservation({ tenant, datastreamId: 'erase-me', phenomenonTimeMs: first[0]!.phenomenonTimeMs, result: { case: 'number', value: 0 } });
+      const kept = makeObservation({ tenant, datastreamId: 'keep-me-too' });
+      await store.saveBatch(await signed([...first, kept]));
+      await saveObservations([...first, kept]);
+      await store.saveBatch(await signed([resent]));
+      await saveObservations([resent]);
+
+      expect(await store.forgetDatastreams(tenant, ['erase-me', 'unknown-datastream'])).toBe(3);
+      expect(await store.proofs(first.map((observation) => observation.id))).toEqual([]);
+      expect((await store.proof(kept.id))?.observation).toEqual(toCanonicalObservation(kept));
+      expect(await store.forgetDatastreams(tenant, ['erase-me'])).toBe(0);
+      expect(await store.forgetDatastreams(`${tenant}-other`, ['keep-me-too'])).toBe(0);
+      expect(await store.proof(kept.id)).toBeDefined();
     });
   });
 }
