@@ -4,9 +4,10 @@
 // validator does: each batch holds consecutive readings of one datastream, or with --interleaved
 // the same minutes of every datastream, as batches from many devices are in live operation.
 // Then it runs the export command in a child process and samples the child's peak resident
-// memory (VmHWM).
+// memory (VmHWM). With --import it then imports that export into a new data folder the same
+// way and measures the import, which checks and restores the signatures too.
 // Build first: node tools/build.mjs --no-typecheck
-// Usage: node tools/bench/export.mjs [--count 10000000] [--signed [--interleaved]] [--keep]
+// Usage: node tools/bench/export.mjs [--count 10000000] [--signed [--interleaved]] [--import] [--keep]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     count: { type: 'string', default: '10000000' },
     signed: { type: 'boolean', default: false },
     interleaved: { type: 'boolean', default: false },
+    import: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -44,6 +46,7 @@ const START_MS = Date.UTC(2020, 0, 1);
 const work = mkdtempSync(join(tmpdir(), 'stadtdaten-bench-export-'));
 const dataDir = join(work, 'data');
 const outDir = join(work, 'export');
+const importDir = join(work, 'imported');
 
 function log(message) {
   process.stderr.write(`[bench] ${message}\n`);
@@ -133,10 +136,10 @@ async function sign(signer, signatures, rows) {
   }
 }
 
-/** Runs the export command and samples the child's VmHWM until it exits. */
-async function runExport() {
+/** Runs a command of the platform CLI and samples the child's VmHWM until it exits. */
+async function runCli(args) {
   const cli = join(root, 'services', 'platform', 'dist', 'main.js');
-  const child = spawn(process.execPath, [cli, 'export', '--tenant', 'bench', '--out', outDir, '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [cli, ...args], {
     env: { ...process.env, LANG: 'en_US.UTF-8' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -156,7 +159,7 @@ async function runExport() {
   const seconds = (performance.now() - startedAt) / 1000;
   clearInterval(timer);
   if (code !== 0) {
-    throw new Error(`export exited with ${code}: ${output}`);
+    throw new Error(`${args[0]} exited with ${code}: ${output}`);
   }
 
   return { seconds, peakMiB: peakKiB / 1024, output: output.trim() };
@@ -180,7 +183,7 @@ try {
   const generationSeconds = (performance.now() - generationStarted) / 1000;
   log(`data folder ready in ${generationSeconds.toFixed(1)} s: ${dataDir}`);
 
-  const { seconds, peakMiB, output } = await runExport();
+  const { seconds, peakMiB, output } = await runCli(['export', '--tenant', 'bench', '--out', outDir, '--data-dir', dataDir]);
   const exportMiB = (await folderBytes(outDir)) / 1024 / 1024;
   const rate = Math.round(COUNT / seconds).toLocaleString('en-US');
   process.stdout.write(
@@ -190,6 +193,15 @@ try {
       `| ${seconds.toFixed(1)} s | ${rate} | ${peakMiB.toFixed(0)} MiB | ${exportMiB.toFixed(0)} MiB |\n` +
       `${output}\n`,
   );
+  if (args.import) {
+    const imported = await runCli(['import', outDir, '--data-dir', importDir]);
+    const importRate = Math.round(COUNT / imported.seconds).toLocaleString('en-US');
+    process.stdout.write(
+      `| import time | observations/s | peak RSS |\n|---|---|---|\n` +
+        `| ${imported.seconds.toFixed(1)} s | ${importRate} | ${imported.peakMiB.toFixed(0)} MiB |\n` +
+        `${imported.output}\n`,
+    );
+  }
 } finally {
   if (!args.keep) {
     rmSync(work, { recursive: true, force: true });

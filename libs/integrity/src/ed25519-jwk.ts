@@ -1,4 +1,5 @@
 import { type KeyObject, createHash, createPublicKey } from 'node:crypto';
+import { IntegrityError, IntegrityErrorCode } from './integrity.errors';
 
 /** A public Ed25519 key as a JWK (RFC 8037), in the form this library publishes. */
 // A type alias, not an interface, so that it is assignable to PublishedJwk with its index signature.
@@ -44,6 +45,40 @@ export function toEd25519PublicJwk(publicKey: KeyObject, kid: string): Ed25519Pu
   }
 
   return { kty: 'OKP', crv: 'Ed25519', x, kid, use: 'sig', alg: 'EdDSA' };
+}
+
+/**
+ * Returns a published key as the Ed25519 JWK this library publishes, or a reason string when
+ * it is no Ed25519 signing key or its `kid` is not the RFC 7638 thumbprint of its `x`. Keys
+ * taken from outside must pass this check, so a foreign key cannot take the id of another key.
+ */
+export function toVerificationJwk(jwk: PublishedJwk): Ed25519PublicJwk | string {
+  const kid = String(jwk?.kid);
+  const key = findEd25519PublicKey({ keys: [jwk] }, kid);
+  if (typeof key === 'string') {
+    return key;
+  }
+  const publicJwk = toEd25519PublicJwk(key, kid);
+  if (ed25519Thumbprint(publicJwk.x) !== kid) {
+    return `key "${kid}" is not named by its RFC 7638 thumbprint "${ed25519Thumbprint(publicJwk.x)}"`;
+  }
+
+  return publicJwk;
+}
+
+/** Checks every key with toVerificationJwk. Throws INVALID_PUBLIC_KEY naming the first key that fails. */
+export function requireVerificationJwks(keys: readonly PublishedJwk[]): Ed25519PublicJwk[] {
+  return keys.map((jwk) => {
+    const checked = toVerificationJwk(jwk);
+    if (typeof checked === 'string') {
+      throw new IntegrityError(
+        IntegrityErrorCode.INVALID_PUBLIC_KEY,
+        `cannot publish a verification key: ${checked}`,
+      );
+    }
+
+    return checked;
+  });
 }
 
 /**

@@ -28,6 +28,19 @@ export interface ExportVerificationOptions {
   maxReportedFailures?: number;
   /** Maximum bytes of a line. Longer batch lines fail as MALFORMED_PROOF, longer observation lines as MALFORMED_OBSERVATION. Default 1 MiB. */
   maxLineBytes?: number;
+  /** Callback run once per distinct batch id of `signatures/batches.jsonl`, after that file is read. */
+  onBatch?: (batch: SignedBatch, result: VerificationResult) => void;
+  /** Callback run for every observation line in file order; the verifier awaits it before it reads the next line. */
+  onObservation?: (line: VerifiedObservationLine) => void | Promise<void>;
+}
+
+/** One line of `signatures/observations.jsonl` with the outcome of its verification. */
+export interface VerifiedObservationLine {
+  /** Line number, counted from 1. */
+  line: number;
+  /** Undefined for a line that is not a JSON object within the line size limit. */
+  record?: ExportObservationRecord;
+  result: VerificationResult;
 }
 
 export interface ExportVerificationFailure {
@@ -54,8 +67,10 @@ export interface ExportVerificationReport {
 
 type BatchEntry = { batch: SignedBatch; result: VerificationResult };
 
-type Settings = Required<Omit<ExportVerificationOptions, 'onProgress'>> &
-  Pick<ExportVerificationOptions, 'onProgress'>;
+type Callbacks = 'onProgress' | 'onBatch' | 'onObservation';
+
+type Settings = Required<Omit<ExportVerificationOptions, Callbacks>> &
+  Pick<ExportVerificationOptions, Callbacks>;
 
 /**
  * Verifies the signature part of an export directory offline (layout in the README of this
@@ -69,6 +84,8 @@ export async function verifyExportDirectory(
 ): Promise<ExportVerificationReport> {
   const settings: Settings = {
     onProgress: options.onProgress,
+    onBatch: options.onBatch,
+    onObservation: options.onObservation,
     progressIntervalLines: options.progressIntervalLines ?? 10_000,
     maxReportedFailures: options.maxReportedFailures ?? 20,
     maxLineBytes: options.maxLineBytes ?? 1024 * 1024,
@@ -92,6 +109,9 @@ export async function verifyExportDirectory(
   const batches = await readBatches(dir, jwks, settings.maxLineBytes, addFailure);
   report.batches = batches.size;
   report.failedBatches = [...batches.values()].filter((entry) => !entry.result.ok).length;
+  for (const entry of batches.values()) {
+    settings.onBatch?.(entry.batch, entry.result);
+  }
   await verifyObservationFile(observationsFile, batches, settings, report, addFailure);
 
   return report;
@@ -107,6 +127,7 @@ async function verifyObservationFile(
   let linesRead = 0;
   for await (const line of readJsonLines(file, settings.maxLineBytes)) {
     const outcome = verifyObservationLine(line.tooLong ? undefined : line.text, batches);
+    await settings.onObservation?.({ line: line.lineNumber, record: outcome.record, result: outcome.result });
     linesRead += 1;
     if (outcome.result.ok) {
       report.verified += 1;
@@ -139,7 +160,11 @@ function progressOf(report: ExportVerificationReport): ExportVerificationProgres
 function verifyObservationLine(
   text: string | undefined,
   batches: Map<string, BatchEntry>,
-): { result: VerificationResult; ids: { observationId?: string; batchId?: string } } {
+): {
+  result: VerificationResult;
+  ids: { observationId?: string; batchId?: string };
+  record?: ExportObservationRecord;
+} {
   const record = text === undefined ? undefined : parseObject(text);
   if (!record) {
     return {
@@ -151,20 +176,20 @@ function verifyObservationLine(
   const batchId = typeof observation.proof?.batchId === 'string' ? observation.proof.batchId : undefined;
   const ids = { observationId: typeof record.id === 'string' ? record.id : undefined, batchId };
   if (typeof record.proof !== 'object' || record.proof === null) {
-    return { result: failure('MALFORMED_PROOF', 'the line has no proof object'), ids };
+    return { result: failure('MALFORMED_PROOF', 'the line has no proof object'), ids, record: observation };
   }
 
   const entry = batchId === undefined ? undefined : batches.get(batchId);
   if (!entry) {
     const detail = `batch "${batchId}" is not listed in ${ExportSignatureFiles.BATCHES}`;
 
-    return { result: failure('BATCH_MISMATCH', detail), ids };
+    return { result: failure('BATCH_MISMATCH', detail), ids, record: observation };
   }
   const result = entry.result.ok
     ? verifyInclusion(observation, observation.proof, entry.batch)
     : entry.result;
 
-  return { result, ids };
+  return { result, ids, record: observation };
 }
 
 async function readBatches(

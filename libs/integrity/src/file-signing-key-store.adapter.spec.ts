@@ -88,6 +88,57 @@ describe(FileSigningKeyStore.name, () => {
     });
   });
 
+  describe('addVerificationKeys', () => {
+    let foreignKey: Awaited<ReturnType<FileSigningKeyStore['jwks']>>['keys'][number];
+
+    beforeEach(async () => {
+      const foreign = await FileSigningKeyStore.open(join(makeTempDir('foreign-keys'), 'integrity'), clock);
+      [foreignKey] = (await foreign.jwks()).keys;
+    });
+
+    it('publishes the key without making it active', async () => {
+      const added = await sut.addVerificationKeys([foreignKey]);
+
+      expect(added).toEqual([foreignKey.kid]);
+      expect((await sut.jwks()).keys).toContainEqual(foreignKey);
+      expect((await sut.activeKey()).keyId).not.toBe(foreignKey.kid);
+      expect(privateKeyFiles(dir)).not.toContain(`${foreignKey.kid}.private.jwk.json`);
+    });
+
+    it('keeps the key published and inactive through a rotation', async () => {
+      await sut.addVerificationKeys([foreignKey]);
+
+      const rotated = await sut.rotate();
+
+      expect(rotated.keyId).not.toBe(foreignKey.kid);
+      expect((await FileSigningKeyStore.open(dir, clock).then((store) => store.activeKey())).keyId).toBe(
+        rotated.keyId,
+      );
+      expect((await sut.jwks()).keys.map((key) => key.kid)).toContain(foreignKey.kid);
+    });
+
+    it('adds a key once', async () => {
+      await sut.addVerificationKeys([foreignKey]);
+
+      expect(await sut.addVerificationKeys([foreignKey])).toEqual([]);
+      expect((await sut.jwks()).keys.filter((key) => key.kid === foreignKey.kid)).toHaveLength(1);
+    });
+
+    it('rejects a key whose kid is not its thumbprint', async () => {
+      await expect(
+        sut.addVerificationKeys([{ ...foreignKey, kid: (await sut.activeKey()).keyId }]),
+      ).rejects.toMatchObject({ code: 'INVALID_PUBLIC_KEY' });
+    });
+
+    it('rejects a keyring that names a verification key as active', async () => {
+      await sut.addVerificationKeys([foreignKey]);
+      const keyring = JSON.parse(readFileSync(join(dir, KEYRING_FILE), 'utf8'));
+      writeFileSync(join(dir, KEYRING_FILE), JSON.stringify({ ...keyring, activeKeyId: foreignKey.kid }));
+
+      await expect(sut.activeKey()).rejects.toMatchObject({ code: 'INVALID_KEY_STORE' });
+    });
+  });
+
   describe('activeKey', () => {
     it('signs data the published key verifies', async () => {
       const key = await sut.activeKey();

@@ -12,7 +12,9 @@ import { Clock } from '@stadtdaten/contracts';
 import {
   type Ed25519PublicJwk,
   type JsonWebKeySet,
+  type PublishedJwk,
   ed25519Thumbprint,
+  requireVerificationJwks,
   toEd25519PublicJwk,
 } from './ed25519-jwk';
 import { IntegrityError, IntegrityErrorCode } from './integrity.errors';
@@ -27,6 +29,8 @@ interface KeyringEntry {
   createdAtMs: number;
   /** UTC epoch milliseconds when a newer key became active. Absent for the active key. */
   retiredAtMs?: number;
+  /** True for a public key of another signer, which never has a private key here. */
+  verificationOnly?: true;
 }
 
 interface Keyring {
@@ -38,7 +42,8 @@ interface Keyring {
  * Keeps signing keys in a directory (mode 0700), for the embedded platform: `keyring.json`
  * lists the public keys and names the active one, and `<kid>.private.jwk.json` (mode 0600)
  * contains the private JWK of the active key. `rotate()` deletes the private key of the key it
- * retires. The key id is the RFC 7638 thumbprint of the public key.
+ * retires. The key id is the RFC 7638 thumbprint of the public key. Verification keys are
+ * keyring entries without a private key file.
  */
 export class FileSigningKeyStore extends SigningKeyStore {
   private readonly privateKeys = new Map<string, KeyObject>();
@@ -80,6 +85,32 @@ export class FileSigningKeyStore extends SigningKeyStore {
     const keyring = await this.readKeyring();
 
     return { keys: keyring.keys.map((entry) => ({ ...entry.publicJwk })) };
+  }
+
+  // Serialised with rotations, so that neither replaces the keyring the other just wrote.
+  async addVerificationKeys(keys: readonly PublishedJwk[]): Promise<string[]> {
+    const checked = requireVerificationJwks(keys);
+    const next = this.rotation.then(() => this.addVerificationKeysNow(checked));
+    this.rotation = next.catch(() => undefined);
+
+    return next;
+  }
+
+  private async addVerificationKeysNow(keys: Ed25519PublicJwk[]): Promise<string[]> {
+    const keyring = await this.readKeyring();
+    const published = new Set(keyring.keys.map((entry) => entry.publicJwk.kid));
+    const added: KeyringEntry[] = [];
+    for (const publicJwk of keys) {
+      if (!published.has(publicJwk.kid)) {
+        published.add(publicJwk.kid);
+        added.push({ publicJwk, createdAtMs: this.clock.now(), verificationOnly: true });
+      }
+    }
+    if (added.length > 0) {
+      await this.replaceKeyring({ activeKeyId: keyring.activeKeyId, keys: [...keyring.keys, ...added] });
+    }
+
+    return added.map((entry) => entry.publicJwk.kid);
   }
 
   // NOTE: rotations are serialised within one process only. Two processes rotating the same
@@ -243,11 +274,13 @@ function checkKeyring(value: Record<string, unknown>, file: string): Keyring {
       (entry: KeyringEntry) =>
         typeof entry?.publicJwk?.kid === 'string' && typeof entry.publicJwk.x === 'string',
     ) &&
-    keys.some((entry: KeyringEntry) => entry.publicJwk.kid === value.activeKeyId);
+    keys.some(
+      (entry: KeyringEntry) => entry.publicJwk.kid === value.activeKeyId && entry.verificationOnly !== true,
+    );
   if (!valid) {
     throw new IntegrityError(
       IntegrityErrorCode.INVALID_KEY_STORE,
-      `${file} does not list its active key with a public JWK: restore it from a backup`,
+      `${file} does not list its active key with a public JWK, or names a verification key as active: restore it from a backup`,
     );
   }
 

@@ -11,8 +11,12 @@ export const IntegrityErrorCode = {
   /** The key directory contains a file that cannot be read as this library wrote it. */
   INVALID_KEY_STORE: 'INVALID_KEY_STORE',
   SIGNING_KEY_MISSING: 'SIGNING_KEY_MISSING',
+  /** A public key given for verification is not an Ed25519 JWK named by its RFC 7638 thumbprint. */
+  INVALID_PUBLIC_KEY: 'INVALID_PUBLIC_KEY',
   /** A record of a signatures topic is not a signatures event, or its leaf hashes do not lead to its signed root. */
   INVALID_SIGNATURE_EVENT: 'INVALID_SIGNATURE_EVENT',
+  /** Inclusion proofs of one batch give different hashes for the same tree node. */
+  INCONSISTENT_PROOFS: 'INCONSISTENT_PROOFS',
   /** An export directory lacks a required file or contains an unreadable JWKS. */
   INVALID_EXPORT: 'INVALID_EXPORT',
 } as const;

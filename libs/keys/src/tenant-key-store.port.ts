@@ -1,5 +1,9 @@
-/** What a tenant key is for; each purpose has its own keys. */
-export type KeyPurpose = 'pseudonym' | 'personal-data' | 'signing';
+/**
+ * What a tenant key is for; each purpose has its own keys. A `verification` key is the public
+ * key of a signer elsewhere (for example the platform an import came from): it is stored as
+ * given and is never active.
+ */
+export type KeyPurpose = 'pseudonym' | 'personal-data' | 'signing' | 'verification';
 
 /** A stored tenant key, still wrapped by the key-encryption key. */
 export interface WrappedTenantKey {

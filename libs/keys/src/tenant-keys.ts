@@ -31,6 +31,7 @@ export class TenantKeys {
 
   /** The active key of the tenant for the purpose; the first call for a tenant creates key k1. */
   async activeKey(tenant: string, purpose: KeyPurpose): Promise<{ id: string; key: Buffer }> {
+    rejectVerificationPurpose(purpose);
     let stored = await this.repository.active(tenant, purpose);
     if (stored === undefined) {
       await this.repository.insert({
@@ -66,6 +67,7 @@ export class TenantKeys {
 
   /** Adds key k<n+1> for the tenant and purpose and makes it the active one; returns its id. */
   async rotate(tenant: string, purpose: KeyPurpose): Promise<string> {
+    rejectVerificationPurpose(purpose);
     await this.activeKey(tenant, purpose);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const existing = await this.repository.list(tenant);
@@ -85,6 +87,24 @@ export class TenantKeys {
       }
     }
     throw new AppError(ErrorCode.CONFLICT, `could not rotate the ${purpose} key of tenant "${tenant}": other rotations kept taking the next id; try again`);
+  }
+
+  /**
+   * Stores a public key made elsewhere under `id` as an inactive `verification` key; returns
+   * false when the tenant already has a verification key with that id. Such a key can never
+   * become active, because activeKey and rotate reject the purpose.
+   */
+  async addVerificationKey(tenant: string, id: string, publicKey: Buffer): Promise<boolean> {
+    const purpose: KeyPurpose = 'verification';
+
+    return this.repository.insert({
+      tenant,
+      purpose,
+      id,
+      wrapped: this.kek.wrap(publicKey, context(tenant, purpose, id)),
+      createdAtMs: this.clock.now(),
+      active: false,
+    });
   }
 
   /**
@@ -119,6 +139,12 @@ export class TenantKeys {
   close(): Promise<void> {
     this.cache.clear();
     return this.repository.close();
+  }
+}
+
+function rejectVerificationPurpose(purpose: KeyPurpose): void {
+  if (purpose === 'verification') {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, 'verification keys are public keys from elsewhere and are never active: add them with addVerificationKey');
   }
 }
 

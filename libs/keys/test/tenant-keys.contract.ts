@@ -67,6 +67,17 @@ export function tenantKeysContract(name: string, open: () => Promise<TenantKeyRe
       await expect(cipher.decrypt(tenant, tampered, 'ds-1|1000')).rejects.toThrow();
     });
 
+    it('keeps a verification key inactive', async () => {
+      const publicKey = randomBytes(32);
+
+      expect(await keys.addVerificationKey(tenant, 'imported-kid', publicKey)).toBe(true);
+      expect(await keys.addVerificationKey(tenant, 'imported-kid', randomBytes(32))).toBe(false);
+      expect((await keys.key(tenant, 'verification', 'imported-kid')).equals(publicKey)).toBe(true);
+      await expect(keys.activeKey(tenant, 'verification')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(keys.rotate(tenant, 'verification')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((await keys.describe(tenant)).filter((key) => key.purpose === 'verification')).toEqual([expect.objectContaining({ id: 'imported-kid', active: false })]);
+    });
+
     it('rewraps every key under new KEK', async () => {
       const pseudonym = await new Pseudonymizer(keys).pseudonym(tenant, 'jane.doe@example.org');
       const envelope = await new EnvelopeCipher(keys).encrypt(other, '17', 'ds-2|1000');

@@ -10,6 +10,8 @@ export const OpenDataErrorCode = {
   EXPORT_TARGET_NOT_EMPTY: 'EXPORT_TARGET_NOT_EMPTY',
   /** The platform an export should be imported into already contains the tenant. */
   IMPORT_TARGET_NOT_EMPTY: 'IMPORT_TARGET_NOT_EMPTY',
+  /** A signature of an export fails verification or does not match the observation it covers. */
+  SIGNATURE_MISMATCH: 'SIGNATURE_MISMATCH',
   /** The imported registry differs from the exported one. */
   IMPORT_MISMATCH: 'IMPORT_MISMATCH',
   /** A CKAN portal rejected a call or did not answer. */

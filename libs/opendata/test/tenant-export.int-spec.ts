@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,9 +83,9 @@ describe('tenant export and import', () => {
     }
   }
 
-  async function runImport(name: string, dir: string) {
+  async function runImport(name: string, dir: string, options: { allowUnsigned?: boolean } = {}) {
     const target = await openPlatformStores(join(root, name));
-    const report = await importTenant(target, { dir }).catch(async (error: unknown) => {
+    const report = await importTenant(target, { dir, ...options }).catch(async (error: unknown) => {
       await target.close();
       throw error;
     });
@@ -93,6 +94,16 @@ describe('tenant export and import', () => {
   }
 
   const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+  /** Replaces a file of an export and its manifest entry, as someone who changes an export on purpose would. */
+  function replaceExportFile(outDir: string, path: string, text: string): void {
+    writeFileSync(join(outDir, path), text);
+    const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as ExportManifest;
+    const entry = manifest.files.find((file) => file.path === path)!;
+    entry.bytes = Buffer.byteLength(text);
+    entry.sha256 = createHash('sha256').update(text).digest('hex');
+    writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest));
+  }
 
   describe('export', () => {
     let outDir: string;
@@ -263,6 +274,117 @@ describe('tenant export and import', () => {
       await target.close();
 
       await expect(runImport('target-twice', outDir)).rejects.toMatchObject({ code: OpenDataErrorCode.IMPORT_TARGET_NOT_EMPTY });
+    });
+  });
+
+  describe('signatures', () => {
+    it('restores every proof of the export', async () => {
+      const { outDir, manifest } = await runExport('proofs', { includePersonal: true });
+      const { target, report } = await runImport('target-proofs', outDir);
+      try {
+        const ids = lines(join(outDir, 'signatures/observations.jsonl')).map((line) => line.id as string);
+
+        expect(ids).toHaveLength(manifest.counts.signedObservations);
+        expect(report.signatures).toMatchObject({ observations: ids.length, batches: manifest.counts.signedBatches, failedLines: 0, failedBatches: 0, unsigned: 0 });
+        expect(await target.signatures.proofs(ids)).toEqual(await source.signatures.proofs(ids));
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('publishes the old keys for verification only', async () => {
+      const { outDir } = await runExport('keys');
+      const { target, report } = await runImport('target-keys', outDir);
+      try {
+        const oldKeyId = (await source.signingKeys.activeKey()).keyId;
+        const published = (await target.signingKeys.jwks()).keys.map((key) => key.kid);
+
+        expect(report.signatures.keyIds).toEqual([oldKeyId]);
+        expect(published).toContain(oldKeyId);
+        expect((await target.signingKeys.activeKey()).keyId).not.toBe(oldKeyId);
+        expect((await target.signingKeys.rotate()).keyId).not.toBe(oldKeyId);
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('passes verify in a fresh export of the target', async () => {
+      const { outDir, manifest } = await runExport('reexport-source');
+      const { target } = await runImport('target-reexport', outDir);
+      try {
+        const tables = await target.tables();
+        const reexported = join(root, 'reexport');
+        const second = await exportTenant({ ...target, tables }, { tenant: 'darmstadt', outDir: reexported }).finally(() => tables.close());
+
+        expect(second.counts.signedObservations).toBe(manifest.counts.signedObservations);
+        expect(await verifyExportDirectory(reexported)).toMatchObject({ verified: manifest.counts.signedObservations, failed: 0, failedBatches: 0 });
+        expect(readFileSync(join(reexported, 'signatures/observations.jsonl'), 'utf8')).toBe(readFileSync(join(outDir, 'signatures/observations.jsonl'), 'utf8'));
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('rejects a changed signed value before it writes anything', async () => {
+      const { outDir } = await runExport('changed-signature');
+      const path = 'signatures/observations.jsonl';
+      const records = lines(join(outDir, path));
+      records[4].result.value += 1;
+      replaceExportFile(outDir, path, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+
+      await expect(runImport('target-changed-signature', outDir)).rejects.toMatchObject({
+        code: OpenDataErrorCode.SIGNATURE_MISMATCH,
+        message: expect.stringContaining(`1 of ${records.length} signature lines`),
+      });
+      const target = await openPlatformStores(join(root, 'target-changed-signature'));
+      expect(await target.registry.getTenant('darmstadt')).toBeUndefined();
+      expect(await target.signatures.batches('darmstadt')).toEqual([]);
+      await target.close();
+    });
+
+    describe('of a changed value', () => {
+      let changed: PlatformStores;
+      let outDir: string;
+      let changedId: string;
+
+      /** Stores signed values, then changes one in the time-series store, as an edit of the database after signing would. */
+      beforeAll(async () => {
+        changed = await openPlatformStores(join(root, 'changed-source'));
+        await changed.registry.applyCatalog(changed.registry.parseCatalog(catalog(TYPE_FIELDS)));
+        const datastream = (await changed.registry.getDatastream('darmstadt', 'glass-public.fill'))!;
+        await storeSigned(changed, datastream, series(12), 5);
+        const [row] = await changed.store.query({ tenant: 'darmstadt', datastreamId: datastream.id, fromMs: START + 3 * HOUR, toMs: START + 4 * HOUR, limit: 1 });
+        changedId = row.id;
+        await changed.store.write([{ ...row, result: 99, retentionDays: datastream.retentionDays }]);
+        const tables = await changed.tables();
+        outDir = join(root, 'changed-value');
+        await exportTenant({ ...changed, tables }, { tenant: 'darmstadt', outDir }).finally(() => tables.close());
+      });
+
+      afterAll(() => changed.close());
+
+      it('stops the import', async () => {
+        await expect(runImport('target-changed-value', outDir)).rejects.toMatchObject({
+          code: OpenDataErrorCode.SIGNATURE_MISMATCH,
+          message: expect.stringContaining('1 of 12 signature lines and 0 batches fail, 11 lines match'),
+        });
+      });
+
+      it('imports the value without a proof when allowed', async () => {
+        const { target, report } = await runImport('target-allow-unsigned', outDir, { allowUnsigned: true });
+        try {
+          const [problem] = report.signatures.problems;
+
+          expect(report.signatures).toMatchObject({ observations: 11, failedLines: 1, unsigned: 1 });
+          expect(problem).toMatchObject({ reason: 'VALUE_MISMATCH', observationId: changedId });
+          expect(await target.signatures.proof(changedId)).toBeUndefined();
+          // The changed value's leaf is missing from its batch, so the other proofs of that batch come from a partial tree.
+          const others = lines(join(outDir, 'signatures/observations.jsonl')).map((line) => line.id as string).filter((id) => id !== changedId);
+          expect(await target.signatures.proofs(others)).toEqual(await changed.signatures.proofs(others));
+          expect((await target.store.query({ tenant: 'darmstadt', datastreamId: 'glass-public.fill', fromMs: START + 3 * HOUR, toMs: START + 4 * HOUR, limit: 1 }))[0].result).toBe(99);
+        } finally {
+          await target.close();
+        }
+      });
     });
   });
 

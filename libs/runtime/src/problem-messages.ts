@@ -30,6 +30,8 @@ export const GERMAN_HINTS: Record<string, string> = {
   UNSUPPORTED_FORMAT: 'Das Nutzdatenformat ist unbekannt; die Meldung nennt die unterstützten Formate.',
   UNAVAILABLE: 'Ein benötigter Dienst antwortet gerade nicht; bitte später erneut versuchen.',
   INTERNAL: 'Ein unerwarteter Fehler ist aufgetreten; er wurde protokolliert.',
+  SIGNATURE_MISMATCH:
+    'Signaturen des Exports passen nicht zu seinen Beobachtungen (verändert?); es wurde nichts importiert. Den Export mit `stadtdaten verify` prüfen, oder mit --allow-unsigned diese Beobachtungen ohne Nachweis importieren.',
 };
 
 /** Picks German unless the Accept-Language header prefers English. */

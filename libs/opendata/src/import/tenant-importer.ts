@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { StoredObservation } from '@stadtdaten/contracts';
 import type { RejectionStore, StoredRejection } from '@stadtdaten/dead-letter';
+import type { SignatureStore, SigningKeyStore } from '@stadtdaten/integrity';
 import { type EnvelopeCipher, observationContext } from '@stadtdaten/keys';
 import type { DatastreamDto, RegistryService } from '@stadtdaten/registry';
 import type { TimeSeriesStore } from '@stadtdaten/timeseries';
@@ -12,6 +13,8 @@ import type { ExportedRegistry } from '../export/registry-export';
 import { readParquetObservations } from '../formats/parquet-observation.reader';
 import { OpenDataError, OpenDataErrorCode } from '../opendata.errors';
 import { restoreRegistry } from './registry-restore';
+import { type SignatureCheck, type SignatureProblem, checkExportSignatures } from './signature-check';
+import { SignedObservationLines, restoreBatches } from './signature-restore';
 
 /** The stores of the platform an export is imported into. */
 export interface TenantImportTargets {
@@ -19,19 +22,48 @@ export interface TenantImportTargets {
   store: TimeSeriesStore;
   personalStore: TimeSeriesStore;
   rejections: RejectionStore;
+  signatures: SignatureStore;
+  /** Receives the export's public keys for verification only; the target keeps signing with its own active key. */
+  signingKeys: SigningKeyStore;
   /** Encrypts personal results of an export written with --decrypt; without it such an import fails. */
   cipher?: EnvelopeCipher;
 }
 
 export interface ImportProgress {
-  phase: 'checksums' | 'registry' | 'observations' | 'dead-letter';
+  phase: 'checksums' | 'signatures' | 'registry' | 'observations' | 'dead-letter';
   done: number;
   total: number;
 }
 
 export interface TenantImportOptions {
   dir: string;
+  /**
+   * Imports an export whose signatures do not all match its observations: the observations
+   * of failing lines are stored without a proof and counted. Without it such an import stops
+   * before it writes anything.
+   */
+  allowUnsigned?: boolean;
   onProgress?: (progress: ImportProgress) => void;
+}
+
+/** Outcome of restoring the signatures of an export. */
+export interface SignatureImportReport {
+  /** Signed batches stored, with their trees. */
+  batches: number;
+  /** Observations whose proof was stored. */
+  observations: number;
+  /** Ids of the public keys of the stored batches, published for verification only. */
+  keyIds: string[];
+  /** Imported observations without a proof: stored while signing was off, or listed in `failedLines` or `decrypted`. */
+  unsigned: number;
+  /** Signature lines that failed verification or differ from their observation (imported only with allowUnsigned). */
+  failedLines: number;
+  /** Batches whose signature or key failed (imported only with allowUnsigned). */
+  failedBatches: number;
+  /** Signature lines of personal datastreams exported with --decrypt, which cover ciphertext that the export does not contain. */
+  decrypted: number;
+  /** The first problems behind `failedLines` and `failedBatches`. */
+  problems: SignatureProblem[];
 }
 
 export interface ImportReport {
@@ -39,18 +71,18 @@ export interface ImportReport {
   datastreams: number;
   observations: number;
   rejections: number;
+  signatures: SignatureImportReport;
 }
 
 const REJECTION_PAGE = 1000;
 
 /**
  * Imports an export folder into a platform that does not have the tenant yet. Checks every
- * checksum of the manifest before it changes anything, then restores the registry, the
- * observations (one Parquet row group at a time) and the dead letter, and finally compares
- * the stored counts with the manifest.
- *
- * NOTE: signatures are not restored: the new platform signs with its own keys, so the export's
- * signatures/ folder stays the proof of the imported values (`stadtdaten verify` on it).
+ * checksum of the manifest and every signature against the observations before it changes
+ * anything. Then restores the registry, the signed batches with the public keys that signed
+ * them, the observations with their proofs (one Parquet row group at a time) and the dead
+ * letter, and finally compares the stored counts with the manifest. Throws SIGNATURE_MISMATCH
+ * when a signature fails, unless `allowUnsigned` is set.
  */
 export async function importTenant(targets: TenantImportTargets, options: TenantImportOptions): Promise<ImportReport> {
   const { dir } = options;
@@ -59,17 +91,47 @@ export async function importTenant(targets: TenantImportTargets, options: Tenant
   if (manifest.decrypted && manifest.datastreams.some((datastream) => datastream.classification === 'personal') && targets.cipher === undefined) {
     throw new OpenDataError(OpenDataErrorCode.INVALID_EXPORT, 'the export contains decrypted personal data, which import encrypts again: open the target with its key store');
   }
+  const check = await checkExportSignatures(dir, manifest, { onProgress: (done, total) => options.onProgress?.({ phase: 'signatures', done, total }) });
+  if ((check.failedLines > 0 || check.failedBatches > 0) && !options.allowUnsigned) {
+    throw signatureMismatch(manifest, check);
+  }
+  const batches = check.batches.size;
 
   options.onProgress?.({ phase: 'registry', done: 0, total: 1 });
   const registry = await readExportedRegistry(dir);
   await restoreRegistry(targets.registry, registry);
   options.onProgress?.({ phase: 'registry', done: 1, total: 1 });
 
-  const observations = await importObservations(targets, manifest, registry, options);
+  const keyIds = await restoreBatches(targets, manifest.tenant, check);
+  const signedLines = new SignedObservationLines(dir, check);
+  const observations = await importObservations(targets, manifest, registry, signedLines, options);
+  await signedLines.finish();
   const rejections = await importDeadLetter(targets.rejections, dir, options);
   await checkCounts(targets, manifest, registry);
 
-  return { tenant: manifest.tenant, datastreams: manifest.datastreams.length, observations, rejections };
+  const { failedLines, failedBatches, decrypted, problems } = check;
+  const signatures: SignatureImportReport = {
+    batches,
+    observations: signedLines.restored,
+    keyIds,
+    unsigned: observations - signedLines.restored,
+    failedLines,
+    failedBatches,
+    decrypted,
+    problems,
+  };
+
+  return { tenant: manifest.tenant, datastreams: manifest.datastreams.length, observations, rejections, signatures };
+}
+
+function signatureMismatch(manifest: ExportManifest, check: SignatureCheck): OpenDataError {
+  const listed = check.problems.map((problem) => `- ${problem.file}${problem.line === undefined ? '' : `:${problem.line}`}: ${problem.reason} ${problem.detail}`);
+
+  return new OpenDataError(
+    OpenDataErrorCode.SIGNATURE_MISMATCH,
+    `the signatures of the export of tenant "${manifest.tenant}" do not match its observations: ${check.failedLines} of ${manifest.counts.signedObservations} signature lines and ${check.failedBatches} batches fail, ${check.restorable} lines match. Nothing was imported. Check the export with \`stadtdaten verify\`, or import it with --allow-unsigned to store those observations without a proof:\n${listed.join('\n')}`,
+    { details: { failedLines: check.failedLines, failedBatches: check.failedBatches, restorable: check.restorable, problems: check.problems } },
+  );
 }
 
 async function requireEmptyTarget(targets: TenantImportTargets, manifest: ExportManifest): Promise<void> {
@@ -111,6 +173,7 @@ async function importObservations(
   targets: TenantImportTargets,
   manifest: ExportManifest,
   registry: ExportedRegistry,
+  signedLines: SignedObservationLines,
   options: TenantImportOptions,
 ): Promise<number> {
   const total = manifest.datastreams.reduce((sum, datastream) => sum + datastream.observations, 0);
@@ -124,6 +187,7 @@ async function importObservations(
     for await (const page of readParquetObservations(resolveInside(options.dir, entry.parquet), manifest.tenant)) {
       const rows = await prepareRows(targets, entry, datastream, page);
       await (entry.classification === 'personal' ? targets.personalStore : targets.store).write(rows);
+      await targets.signatures.saveObservations(await signedLines.take(page));
       done += rows.length;
       options.onProgress?.({ phase: 'observations', done, total });
     }

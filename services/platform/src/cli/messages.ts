@@ -132,6 +132,24 @@ const MESSAGES = {
     en: (tenant: string, observations: number, datastreams: number, rejections: number, dir: string) =>
       `tenant ${tenant} imported: ${observations} observations of ${datastreams} datastreams and ${rejections} rejected readings, into ${dir}.`,
   },
+  importSignatures: {
+    de: (observations: number, batches: number, keyIds: string) =>
+      `Signaturen importiert: ${observations} Beobachtungen mit Nachweis in ${batches} signierten Stapeln. Öffentliche Schlüssel, nur zum Prüfen: ${keyIds || 'keine'}. Diese Schlüssel-IDs mit der JWKS der alten Plattform vergleichen; neue Werte signiert die Plattform mit ihrem eigenen Schlüssel.`,
+    en: (observations: number, batches: number, keyIds: string) =>
+      `signatures imported: ${observations} observations with a proof in ${batches} signed batches. Public keys, for verification only: ${keyIds || 'none'}. Compare these key ids with the JWKS of the old platform; the platform signs new values with its own key.`,
+  },
+  importUnsigned: {
+    de: (lines: number, batches: number) =>
+      `Warnung: ${lines} Signaturzeilen und ${batches} signierte Stapel passen nicht zu den exportierten Beobachtungen (verändert?). Diese Beobachtungen wurden ohne Nachweis importiert (--allow-unsigned):`,
+    en: (lines: number, batches: number) =>
+      `warning: ${lines} signature lines and ${batches} signed batches do not match the exported observations (changed?). Those observations were imported without a proof (--allow-unsigned):`,
+  },
+  importDecryptedUnsigned: {
+    de: (count: number) =>
+      `Hinweis: ${count} personenbezogene Beobachtungen wurden mit --decrypt exportiert. Ihre Signatur deckt den Geheimtext der alten Plattform, der nicht im Export ist; sie sind ohne Nachweis importiert. Der Ordner signatures/ des Exports bleibt ihr Nachweis.`,
+    en: (count: number) =>
+      `note: ${count} personal observations were exported with --decrypt. Their signature covers the old platform's ciphertext, which the export does not contain, so they were imported without a proof. The export's signatures/ folder remains their proof.`,
+  },
   portInUse: {
     de: () => 'Der Port ist belegt: einen anderen mit --port oder --mqtt-port wählen oder den anderen Prozess beenden.',
     en: () => 'the port is in use: choose another with --port or --mqtt-port, or stop the other process.',

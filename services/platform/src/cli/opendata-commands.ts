@@ -29,6 +29,7 @@ export interface ImportCommandOptions {
   dir: string;
   dataDir: string;
   kekFile?: string;
+  allowUnsigned?: boolean;
   progress?: boolean;
 }
 
@@ -51,12 +52,13 @@ export function registerOpenDataCommands(program: Command, defaultDataDir: strin
 
   program
     .command('import <dir>')
-    .description('import an export folder into a platform that does not have its tenant yet; checks every checksum first')
+    .description('import an export folder into a platform that does not have its tenant yet, with its signatures; checks every checksum and signature first')
     .option('--data-dir <dir>', 'data folder of the platform to import into', defaultDataDir)
     .option('--kek-file <file>', 'key-encryption key file of the target, when it runs with STADTDATEN_KEK_FILE')
+    .option('--allow-unsigned', 'import observations whose signature fails or differs from the exported value without a proof, instead of stopping')
     .action(async (dir: string, options: Omit<ImportCommandOptions, 'dir'>) => {
       const report = await runImport({ ...options, dir, progress: process.stderr.isTTY });
-      process.stdout.write(`${message('importDone', report.tenant, report.observations, report.datastreams, report.rejections, resolve(options.dataDir))}\n`);
+      printImportReport(report, resolve(options.dataDir));
     });
 }
 
@@ -112,7 +114,30 @@ async function auditExport(dataDir: string, manifest: ExportManifest, out: strin
   }
 }
 
-/** Imports an export folder into an embedded platform's data folder. */
+/** Prints the result on standard output and every signature that was not restored on standard error. */
+function printImportReport(report: ImportReport, dataDir: string): void {
+  const { signatures } = report;
+  process.stdout.write(`${message('importDone', report.tenant, report.observations, report.datastreams, report.rejections, dataDir)}\n`);
+  if (signatures.batches > 0) {
+    process.stdout.write(`${message('importSignatures', signatures.observations, signatures.batches, signatures.keyIds.join(', '))}\n`);
+  }
+  if (signatures.failedLines > 0 || signatures.failedBatches > 0) {
+    process.stderr.write(`${message('importUnsigned', signatures.failedLines, signatures.failedBatches)}\n`);
+    for (const problem of signatures.problems) {
+      process.stderr.write(`  ${problem.file}${problem.line === undefined ? '' : `:${problem.line}`}: ${problem.reason} ${problem.detail}\n`);
+    }
+  }
+  if (signatures.decrypted > 0) {
+    process.stderr.write(`${message('importDecryptedUnsigned', signatures.decrypted)}\n`);
+  }
+}
+
+/**
+ * Imports an export folder into an embedded platform's data folder.
+ *
+ * NOTE: import writes the embedded stores of a data folder only. A production platform
+ * (PostgreSQL, InfluxDB, Kafka) has no import; import into a data folder and migrate from there.
+ */
 export async function runImport(options: ImportCommandOptions): Promise<ImportReport> {
   const dataDir = resolve(options.dataDir);
   const stores = await openStores(dataDir, options.kekFile === undefined ? undefined : resolve(options.kekFile));
@@ -120,9 +145,10 @@ export async function runImport(options: ImportCommandOptions): Promise<ImportRe
   let phase = '';
   try {
     return await importTenant(
-      { ...stores, cipher: new EnvelopeCipher(stores.keys) },
+      { ...stores, signingKeys: new TenantKeysSigningKeyStore(stores.keys), cipher: new EnvelopeCipher(stores.keys) },
       {
         dir: resolve(options.dir),
+        allowUnsigned: options.allowUnsigned,
         onProgress: (progress) => {
           if (bar !== undefined && progress.phase !== phase) {
             phase = progress.phase;

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteAuditLog } from '@stadtdaten/audit';
 import { ErrorCode } from '@stadtdaten/contracts';
 import { SqliteSignatureStore, verifyExportDirectory } from '@stadtdaten/integrity';
-import type { ExportManifest } from '@stadtdaten/opendata';
+import type { ExportManifest, ImportReport } from '@stadtdaten/opendata';
 import { describeWithSamples } from '@stadtdaten/testing';
 import pino from 'pino';
 import { Command } from 'commander';
@@ -120,22 +120,64 @@ describeWithSamples('export and import of real samples', (dir) => {
     expect(observationFiles.every((name) => !name.startsWith('.'))).toBe(true);
   });
 
-  it('reproduces the REST responses after an import', async () => {
+  describe('after an import', () => {
     const targetDir = join(root, 'imported');
-    await runImport({ dir: outDir, dataDir: targetDir });
-    const target = await startTestPlatform({ dataDir: targetDir });
-    try {
-      const targetToken = await target.platform.issueToken('samples', ['tenant-admin', 'analyst'], 'export-test');
+    let target: RunningPlatform;
+    let targetToken: string;
+    let report: ImportReport;
+
+    beforeAll(async () => {
+      report = await runImport({ dir: outDir, dataDir: targetDir });
+      target = (await startTestPlatform({ dataDir: targetDir })).platform;
+      targetToken = await target.issueToken('samples', ['tenant-admin', 'analyst'], 'export-test');
+    }, 120_000);
+
+    afterAll(async () => {
+      await target?.stop();
+    });
+
+    it('reproduces the REST responses', async () => {
       const expected = await restAnswers(source.platform, token);
-      const actual = await restAnswers(target.platform, targetToken);
+      const actual = await restAnswers(target, targetToken);
 
       expect(Object.keys(actual).length).toBeGreaterThan(10);
       for (const path of Object.keys(expected)) {
         expect({ path, answer: actual[path] }).toEqual({ path, answer: expected[path] });
       }
-    } finally {
-      await target.platform.stop();
-    }
+    });
+
+    it('restores every proof', async () => {
+      const ids = readFileSync(join(outDir, 'signatures/observations.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).id as string);
+      // Every 7th observation and the last, across all datastreams and batches.
+      const sampled = ids.filter((_, index) => index % 7 === 0 || index === ids.length - 1);
+
+      expect(report.signatures).toMatchObject({ observations: ids.length, batches: manifest.counts.signedBatches, failedLines: 0, failedBatches: 0 });
+      expect(sampled.length).toBeGreaterThan(5);
+      for (const id of sampled) {
+        const path = `/api/v1/observations/${encodeURIComponent(id)}/proof`;
+        const before = await getJson(source.platform, path, token);
+        const after = await getJson(target, path, targetToken);
+        expect({ id, status: after.status, body: after.body }).toEqual({ id, status: 200, body: before.body });
+      }
+    });
+
+    it('publishes the old keys beside its own', async () => {
+      const before = (await getJson(source.platform, '/api/v1/jwks.json')).body.keys as Array<{ kid: string }>;
+      const after = (await getJson(target, '/api/v1/jwks.json')).body.keys as Array<{ kid: string }>;
+      const oldKeyIds = before.map((key) => key.kid);
+
+      expect(report.signatures.keyIds.every((kid) => oldKeyIds.includes(kid))).toBe(true);
+      expect(after).toEqual(expect.arrayContaining(before.filter((key) => report.signatures.keyIds.includes(key.kid))));
+      expect(after.length).toBeGreaterThan(report.signatures.keyIds.length);
+    });
+
+    it('passes verify in a fresh export', async () => {
+      const reexported = join(root, 'reexport');
+      const second = await runExport({ tenant: 'samples', out: reexported, dataDir: targetDir });
+
+      expect(second.counts.signedObservations).toBe(manifest.counts.signedObservations);
+      expect(await verifyExportDirectory(reexported)).toMatchObject({ verified: manifest.counts.signedObservations, failed: 0, failedBatches: 0 });
+    });
   });
 
   it('runs from the command line', async () => {
