@@ -229,6 +229,18 @@ describe('stadtdaten chart', () => {
       expect(SERVICE_NAMES.filter((service) => egressPorts(service).includes(mqttPort))).toEqual(['ingest-gateway', 'analytics']);
     });
 
+    it('lets only the query API reach the SensorThings broker', () => {
+      const broker = values().sensorThingsMqtt.networkPolicy;
+      const reachesBroker = (service: string) =>
+        policy(service).spec.egress.some(
+          (rule: any) =>
+            JSON.stringify(rule.to) === JSON.stringify(broker.peers) &&
+            JSON.stringify(rule.ports.map((port: any) => port.port)) === JSON.stringify(broker.ports),
+        );
+
+      expect(SERVICE_NAMES.filter(reachesBroker)).toEqual(['query-api']);
+    });
+
     it('lets analytics reach webhook receivers only where listed', () => {
       const webhookPort = values().webhooks.networkPolicy.ports[0];
       const withWebhooks = workspace.template('default', ['services.analytics.egressTo={kafka,postgres,influxdb,oidc,mqtt,webhooks}']);
@@ -326,6 +338,48 @@ describe('stadtdaten chart', () => {
     });
   });
 
+  describe('sensorthings mqtt', () => {
+    const podOf = (objects: KubeObject[], service: string) =>
+      findObject(objects, 'Deployment', `stadtdaten-${service}`)!.spec.template.spec;
+
+    it('publishes with the query API certificate', () => {
+      const values = profileValues('default');
+      const config = configOf(rendered.default.objects, 'query-api');
+      const pod = podOf(rendered.default.objects, 'query-api');
+      const volume = pod.volumes.find((entry: any) => entry.name === 'mqtt-tls');
+      const clientId = pod.containers[0].env.find(
+        (entry: any) => entry.name === 'STADTDATEN_STA_MQTT_CLIENT_ID',
+      );
+
+      expect(config.STADTDATEN_STA_MQTT_URL).toBe(values.sensorThingsMqtt.url);
+      expect(config.STADTDATEN_STA_MQTT_URL).not.toBe(values.mqtt.url);
+      expect(config.STADTDATEN_STA_MQTT_CERT_FILE).toBe('/etc/stadtdaten/mqtt/tls.crt');
+      expect(volume.secret.secretName).toBe(values.services['query-api'].mqttClientCertificateSecret);
+      expect(clientId.value).toBe('stadtdaten-sta-$(POD_NAME)');
+    });
+
+    it('leaves the dashboard process without a publisher', () => {
+      const pod = podOf(rendered.default.objects, 'dashboard');
+
+      expect(configOf(rendered.default.objects, 'dashboard').STADTDATEN_STA_MQTT_URL).toBeUndefined();
+      expect(pod.volumes.map((entry: any) => entry.name)).not.toContain('mqtt-tls');
+    });
+
+    it('sends none without a client certificate', () => {
+      const result = workspace.template('default', ['services.query-api.mqttClientCertificateSecret=']);
+      const objects = parseObjects(result.stdout);
+      const pod = podOf(objects, 'query-api');
+
+      expect(configOf(objects, 'query-api').STADTDATEN_STA_MQTT_URL).toBeUndefined();
+      expect(pod.containers[0].env.map((entry: any) => entry.name)).not.toContain(
+        'STADTDATEN_STA_MQTT_CLIENT_ID',
+      );
+      expect(pod.containers[0].volumeMounts.map((entry: any) => entry.mountPath)).not.toContain(
+        '/etc/stadtdaten/mqtt',
+      );
+    });
+  });
+
   describe('values checks', () => {
     it.each([
       ['storageProfiles.available={us}', "at '/storageProfiles/available/0': value must be one of"],
@@ -352,6 +406,17 @@ describe('stadtdaten chart', () => {
 
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain('services.validator.autoscaling.maxReplicas (7) is larger than kafka.partitions (6)');
+    });
+
+    it('rejects SensorThings MQTT without broker egress', () => {
+      const result = workspace.template('default', [
+        'services.query-api.egressTo={kafka,postgres,influxdb,oidc,mqtt}',
+      ]);
+
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(
+        'services.query-api.mqttClientCertificateSecret is set but services.query-api.egressTo lacks "sensorthings-mqtt"',
+      );
     });
 
     it('rejects SASL/PLAIN without user name', () => {

@@ -34,6 +34,7 @@ const KINDS_WITHOUT_SCHEMA = [
 
 const DEV_REALM_FILE = join(REPO_ROOT, 'tools', 'dev-services', 'keycloak', 'realm-stadtdaten.json');
 const DEV_MOSQUITTO_FILE = join(REPO_ROOT, 'tools', 'dev-services', 'services', 'mosquitto.mjs');
+const DEV_MOSQUITTO_SENSORTHINGS_FILE = join(REPO_ROOT, 'tools', 'dev-services', 'services', 'mosquitto-sensorthings.mjs');
 
 const itWithKubectl = hasKubectl() ? it : it.skip;
 
@@ -232,25 +233,59 @@ describe('k8s manifests', () => {
     });
   });
 
+  /** Lines of a Mosquitto file without blank lines and comments. */
+  const rules = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+
+  /** Settings of each listener of a mosquitto.conf, keyed by its port. Settings above the first listener are under 0. */
+  const listeners = (conf: string) => {
+    const sections = new Map<number, string[]>([[0, []]]);
+    let port = 0;
+    for (const line of rules(conf)) {
+      if (line.startsWith('listener ')) {
+        port = Number(line.split(' ')[1]);
+        sections.set(port, []);
+      } else {
+        sections.get(port)!.push(line);
+      }
+    }
+
+    return sections;
+  };
+
+  /**
+   * Returns the template literal after `start` (e.g. `const ACL = `) in a dev-services source file, with
+   * each `${<NAME>_USERNAME}` and `${<NAME>_PORT}` replaced by the constant's value from any of
+   * the dev-services Mosquitto files.
+   */
+  const devTemplate = (file: string, start: string) => {
+    const sources = [DEV_MOSQUITTO_FILE, DEV_MOSQUITTO_SENSORTHINGS_FILE].map((path) =>
+      readFileSync(path, 'utf8'),
+    );
+    const constants = new Map(
+      sources.flatMap((source) =>
+        [...source.matchAll(/const (\w+_(?:USERNAME|PORT)) = '?([^';]+)'?;/g)].map(
+          (match) => [match[1], match[2]] as const,
+        ),
+      ),
+    );
+
+    return new RegExp(`${start}\`([\\s\\S]*?)\`;`)
+      .exec(readFileSync(file, 'utf8'))![1]
+      .replace(/\$\{(\w+_(?:USERNAME|PORT))\}/g, (whole, name: string) => constants.get(name) ?? whole);
+  };
+
+  /** A listener setting without its file path, which differs between the pod and the dev machine. */
+  const withoutPath = (line: string) => line.replace(/ (\/|\$\{).*$/, '');
+
   describe('mosquitto', () => {
     const config = () => findObject(objects, 'ConfigMap', 'mosquitto')!.data!;
-    const rules = (text: string) =>
-      text
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
 
     it('uses the ACL rules of the development broker', () => {
-      const source = readFileSync(DEV_MOSQUITTO_FILE, 'utf8');
-      // Each service's user name is a constant `<NAME>_USERNAME = '...'` that the ACL template names.
-      const usernames = new Map(
-        [...source.matchAll(/const (\w+_USERNAME) = '([^']+)'/g)].map((match) => [match[1], match[2]] as const),
-      );
-      const devAcl = /const ACL = `([\s\S]*?)`;/
-        .exec(source)![1]
-        .replace(/\$\{(\w+_USERNAME)\}/g, (whole, name: string) => usernames.get(name) ?? whole);
-
-      expect(rules(config().acl)).toEqual(rules(devAcl));
+      expect(rules(config().acl)).toEqual(rules(devTemplate(DEV_MOSQUITTO_FILE, 'const ACL = ')));
     });
 
     it('requires client certificates on its only listener', () => {
@@ -258,6 +293,16 @@ describe('k8s manifests', () => {
 
       expect(settings.filter((line) => line.startsWith('listener '))).toEqual(['listener 8883']);
       expect(settings).toEqual(expect.arrayContaining(['require_certificate true', 'use_identity_as_username true', 'allow_anonymous false']));
+    });
+
+    it('accepts connections on 8883 only', () => {
+      const external = findObject(objects, 'Service', 'mosquitto-public')!;
+      const policy = findObject(objects, 'NetworkPolicy', 'mosquitto')!;
+
+      expect(external.spec.ports.map((port: any) => port.port)).toEqual([8883]);
+      expect(policy.spec.ingress.flatMap((rule: any) => rule.ports.map((port: any) => port.port))).toEqual([
+        8883,
+      ]);
     });
 
     it('gives the gateway the user name of its ACL', () => {
@@ -276,6 +321,119 @@ describe('k8s manifests', () => {
       expect(start).toBeGreaterThanOrEqual(0);
       expect(lines.slice(start + 1, next < 0 ? undefined : next)).toEqual(['topic write stadtdaten/+/quality/#']);
       expect(chartValues('values.yaml').services.analytics.mqttClientCertificateSecret).toBe(certificate.spec.secretName);
+    });
+  });
+
+  describe('mosquitto-sensorthings', () => {
+    const config = () => findObject(objects, 'ConfigMap', 'mosquitto-sensorthings')!.data!;
+    const devConfig = () =>
+      listeners(
+        devTemplate(DEV_MOSQUITTO_SENSORTHINGS_FILE, 'function mosquittoConfig\\([^)]*\\) \\{\\s*return '),
+      );
+    const publisherLabels = {
+      'app.kubernetes.io/name': 'query-api',
+      'app.kubernetes.io/part-of': 'stadtdaten',
+    };
+
+    it.each([
+      ['acl', 'const ACL = '],
+      ['acl-public', 'const PUBLIC_ACL = '],
+    ])('uses the %s rules of the development broker', (key, constant) => {
+      expect(rules(config()[key])).toEqual(rules(devTemplate(DEV_MOSQUITTO_SENSORTHINGS_FILE, constant)));
+    });
+
+    it.each([
+      [8885, 18885],
+      [8884, 18884],
+    ])('configures listener %i as the development broker does on %i', (port, devPort) => {
+      expect(listeners(config()['mosquitto.conf']).get(port)!.map(withoutPath)).toEqual(
+        devConfig().get(devPort)!.map(withoutPath),
+      );
+    });
+
+    it('sets access rules per listener', () => {
+      const sections = listeners(config()['mosquitto.conf']);
+
+      expect(sections.get(0)).toContain('per_listener_settings true');
+      expect(
+        sections.get(0)!.filter((line) => /^(allow_anonymous|acl_file|password_file) /.test(line)),
+      ).toEqual([]);
+      expect([...sections.keys()]).toEqual([0, 8885, 8884]);
+    });
+
+    it('requires client certificates on 8885', () => {
+      expect(listeners(config()['mosquitto.conf']).get(8885)).toEqual(
+        expect.arrayContaining([
+          'allow_anonymous false',
+          'acl_file /mosquitto/config/acl',
+          'require_certificate true',
+          'use_identity_as_username true',
+        ]),
+      );
+    });
+
+    it('lets clients without certificate only read on 8884', () => {
+      const publicListener = listeners(config()['mosquitto.conf']).get(8884)!;
+
+      expect(publicListener).toEqual(
+        expect.arrayContaining([
+          'allow_anonymous true',
+          'acl_file /mosquitto/config/acl-public',
+          'require_certificate false',
+        ]),
+      );
+      expect(publicListener.filter((line) => line.startsWith('use_'))).toEqual([]);
+      expect(rules(config()['acl-public'])).toEqual(['pattern read v1.1/#']);
+    });
+
+    it('lets the query API write SensorThings messages only', () => {
+      const certificate = findObject(objects, 'Certificate', 'stadtdaten-sensorthings-mqtt')!;
+
+      expect(rules(config().acl)).toEqual([`user ${certificate.spec.commonName}`, 'topic write v1.1/#']);
+      expect(chartValues('values.yaml').services['query-api'].mqttClientCertificateSecret).toBe(
+        certificate.spec.secretName,
+      );
+    });
+
+    it('exposes only 8884 outside the cluster', () => {
+      const external = findObject(objects, 'Service', 'mosquitto-sensorthings-public')!;
+      const internal = findObject(objects, 'Service', 'mosquitto-sensorthings')!;
+
+      expect(external.spec.type).toBe('LoadBalancer');
+      expect(external.spec.ports.map((port: any) => port.port)).toEqual([8884]);
+      expect(internal.spec.type).toBe('ClusterIP');
+      expect(internal.spec.ports.map((port: any) => port.port)).toEqual([8885]);
+    });
+
+    it('admits anyone on 8884 and the query API on 8885', () => {
+      const policy = findObject(objects, 'NetworkPolicy', 'mosquitto-sensorthings')!;
+      const [anyone, publisher] = policy.spec.ingress;
+
+      expect(policy.spec.ingress).toHaveLength(2);
+      expect(anyone.from).toBeUndefined();
+      expect(anyone.ports.map((port: any) => port.port)).toEqual([8884]);
+      expect(publisher.from).toEqual([{ podSelector: { matchLabels: publisherLabels } }]);
+      expect(publisher.ports.map((port: any) => port.port)).toEqual([8885]);
+      expect(policy.spec.egress).toEqual([]);
+    });
+
+    it('is the broker that the chart sends the query API to', () => {
+      const broker = chartValues('values.yaml').sensorThingsMqtt;
+      const deployment = findObject(objects, 'Deployment', 'mosquitto-sensorthings')!;
+      const internal = findObject(objects, 'Service', 'mosquitto-sensorthings')!;
+      const server = findObject(objects, 'Certificate', 'stadtdaten-mosquitto-sensorthings-server')!;
+      const host = `${internal.metadata.name}.${internal.metadata.namespace}.svc`;
+
+      expect(broker.url).toBe(`mqtts://${host}:${internal.spec.ports[0].port}`);
+      expect(broker.networkPolicy.ports).toEqual([internal.spec.ports[0].port]);
+      expect(broker.networkPolicy.peers).toEqual([
+        { podSelector: { matchLabels: deployment.spec.template.metadata.labels } },
+      ]);
+      expect(server.spec.dnsNames).toContain(host);
+      expect(
+        deployment.spec.template.spec.volumes.find((volume: any) => volume.name === 'certs').secret
+          .secretName,
+      ).toBe(server.spec.secretName);
     });
   });
 

@@ -155,6 +155,12 @@ describe('service environment', () => {
 
     expect(env.STADTDATEN_MQTT_CLIENT_ID).toBe('stadtdaten-gateway-stadtdaten-ingest-gateway-7d9f8-abcde');
   });
+
+  it('gives each query API pod its own SensorThings client id', () => {
+    const env = containerEnvironment(objectsOf.default, 'query-api');
+
+    expect(env.STADTDATEN_STA_MQTT_CLIENT_ID).toBe('stadtdaten-sta-stadtdaten-query-api-7d9f8-abcde');
+  });
 });
 
 /** Paths of the files that the container's volume mounts provide from Secrets. */

@@ -9,11 +9,12 @@ import { message } from './lib/messages.mjs';
 import { influxdb } from './services/influxdb.mjs';
 import { kafka } from './services/kafka.mjs';
 import { keycloak } from './services/keycloak.mjs';
+import { mosquittoSensorThings } from './services/mosquitto-sensorthings.mjs';
 import { mosquitto } from './services/mosquitto.mjs';
 import { postgres } from './services/postgres.mjs';
 
 /** All services in start order; `down` stops them in reverse. */
-const SERVICES = [postgres, influxdb, mosquitto, kafka, keycloak];
+const SERVICES = [postgres, influxdb, mosquitto, mosquittoSensorThings, kafka, keycloak];
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;

@@ -66,6 +66,12 @@ STADTDATEN_ANALYTICS_MQTT_CA_FILE: "/etc/stadtdaten/mqtt/ca.crt"
 STADTDATEN_ANALYTICS_MQTT_CERT_FILE: "/etc/stadtdaten/mqtt/tls.crt"
 STADTDATEN_ANALYTICS_MQTT_KEY_FILE: "/etc/stadtdaten/mqtt/tls.key"
 {{- end }}
+{{- if and (eq .component "query-api") $service.mqttClientCertificateSecret }}
+STADTDATEN_STA_MQTT_URL: {{ $values.sensorThingsMqtt.url | quote }}
+STADTDATEN_STA_MQTT_CA_FILE: "/etc/stadtdaten/mqtt/ca.crt"
+STADTDATEN_STA_MQTT_CERT_FILE: "/etc/stadtdaten/mqtt/tls.crt"
+STADTDATEN_STA_MQTT_KEY_FILE: "/etc/stadtdaten/mqtt/tls.key"
+{{- end }}
 {{- if and (eq .component "analytics") $service.analyticsFileSecret.name }}
 STADTDATEN_ANALYTICS_FILE: "/etc/stadtdaten/analytics/analytics.yaml"
 {{- end }}
@@ -101,6 +107,11 @@ ConfigMap. Variables that other values expand with $(NAME) come first, as Kubern
 # shared-subscription messages for such an offline session was not tested.
 - name: STADTDATEN_MQTT_CLIENT_ID
   value: "stadtdaten-gateway-$(POD_NAME)"
+{{- end }}
+{{- if and (eq .component "query-api") $service.mqttClientCertificateSecret }}
+# Prefix of the client id; the query API appends a random suffix to it at each connection.
+- name: STADTDATEN_STA_MQTT_CLIENT_ID
+  value: "stadtdaten-sta-$(POD_NAME)"
 {{- end }}
 - name: POSTGRES_BASE_URL
   valueFrom:

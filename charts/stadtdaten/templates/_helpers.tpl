@@ -7,13 +7,17 @@ ingest-gateway validator storage-writer query-api dashboard analytics
 {{- end -}}
 
 {{/*
-Whether the pods of a service mount /etc/stadtdaten/mqtt, the client certificate at the MQTT
-broker: the ingest gateway always, analytics when it sends quality messages there.
-Usage: include "stadtdaten.mqttClient" (dict "root" $ "component" NAME)
+Secret of the client certificate that the pods of a service mount at /etc/stadtdaten/mqtt: the
+gateway's at the MQTT broker always, the analytics service's there when it sends quality
+messages, the query API's at the SensorThings MQTT broker when it sends SensorThings messages.
+Empty mounts none.
+Usage: include "stadtdaten.mqttClientSecret" (dict "root" $ "component" NAME)
 */}}
-{{- define "stadtdaten.mqttClient" -}}
-{{- if eq .component "ingest-gateway" -}}true
-{{- else if and (eq .component "analytics") .root.Values.services.analytics.mqttClientCertificateSecret -}}true
+{{- define "stadtdaten.mqttClientSecret" -}}
+{{- if eq .component "ingest-gateway" -}}
+{{- .root.Values.mqtt.clientCertificateSecret -}}
+{{- else if has .component (list "analytics" "query-api") -}}
+{{- (index .root.Values.services .component).mqttClientCertificateSecret -}}
 {{- end -}}
 {{- end -}}
 
@@ -56,6 +60,10 @@ values.schema.json cannot express.
 {{- end -}}
 {{- if and (not $values.httpTls.enabled) (not $values.allowPlaintext) -}}
 {{- fail "httpTls.enabled is false but allowPlaintext is false: the services refuse a plaintext HTTP listener on a non-loopback address; enable httpTls or set allowPlaintext=true" -}}
+{{- end -}}
+{{- $queryApi := index $values.services "query-api" -}}
+{{- if and $values.networkPolicy.enabled $queryApi.enabled $queryApi.mqttClientCertificateSecret (not (has "sensorthings-mqtt" $queryApi.egressTo)) -}}
+{{- fail "services.query-api.mqttClientCertificateSecret is set but services.query-api.egressTo lacks \"sensorthings-mqtt\": the network policy would block its SensorThings messages; add \"sensorthings-mqtt\" to egressTo or set mqttClientCertificateSecret to \"\"" -}}
 {{- end -}}
 {{- if and (eq $values.kafka.authentication.type "plain") (not $values.kafka.authentication.username) -}}
 {{- fail "kafka.authentication.type=plain needs kafka.authentication.username (Azure Event Hubs: \"$ConnectionString\")" -}}

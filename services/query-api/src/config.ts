@@ -54,7 +54,9 @@ export const queryApiConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1 to 64 letters, digits, "_" and "-"')
       .default('stadtdaten-sensorthings')
-      .describe('MQTT client id of the query API at that broker; give each replica its own'),
+      .describe(
+        'prefix of the MQTT client id of the query API at that broker; each connection appends "-" and 16 random hex digits, so that no other client can take over the connection by its client id',
+      ),
     STADTDATEN_DASHBOARD_OIDC_CLIENT_ID: z
       .string()
       .default('dashboard')

@@ -15,6 +15,7 @@ import {
   mosquitto,
   mosquittoFiles,
 } from '../services/mosquitto.mjs';
+import { mosquittoSensorThings, mosquittoSensorThingsFiles } from '../services/mosquitto-sensorthings.mjs';
 import { postgres } from '../services/postgres.mjs';
 
 const OIDC_AUDIENCE = 'stadtdaten';
@@ -34,6 +35,7 @@ export function serviceEnvironment() {
     throw new DevServicesError('NOT_INITIALIZED', message('notInitialized', paths.root));
   }
   const mqtt = mosquittoFiles(paths);
+  const sensorThingsMqtt = mosquittoSensorThingsFiles(paths);
   const ca = devCaFile(paths);
   const platformTls = serverCertificateFiles(paths, PLATFORM_CERTIFICATE);
   const kafkaPassword = (user) => secrets.kafkaPasswords?.[user] ?? '';
@@ -43,6 +45,7 @@ export function serviceEnvironment() {
     STADTDATEN_DEV_SERVICES_HTTP_CERT_FILE: platformTls.cert,
     STADTDATEN_DEV_SERVICES_HTTP_KEY_FILE: platformTls.key,
     STADTDATEN_DEV_SERVICES_KEK_FILE: kekFile(paths),
+    STADTDATEN_DEV_SERVICES_MQTT_PUBLIC_URL: `mqtts://${mosquittoSensorThings.address}`,
     STADTDATEN_KAFKA_BROKERS: kafka.address,
     STADTDATEN_KAFKA_SSL_CA_FILE: ca,
     STADTDATEN_KAFKA_SASL_MECHANISM: 'scram-sha-512',
@@ -61,6 +64,10 @@ export function serviceEnvironment() {
     STADTDATEN_ANALYTICS_MQTT_CA_FILE: mqtt.caCert,
     STADTDATEN_ANALYTICS_MQTT_CERT_FILE: `${mqtt.analyticsBase}.crt`,
     STADTDATEN_ANALYTICS_MQTT_KEY_FILE: `${mqtt.analyticsBase}.key`,
+    STADTDATEN_STA_MQTT_URL: `mqtts://${mosquittoSensorThings.certificateAddress}`,
+    STADTDATEN_STA_MQTT_CA_FILE: sensorThingsMqtt.caCert,
+    STADTDATEN_STA_MQTT_CERT_FILE: `${sensorThingsMqtt.publisherBase}.crt`,
+    STADTDATEN_STA_MQTT_KEY_FILE: `${sensorThingsMqtt.publisherBase}.key`,
     STADTDATEN_INFLUXDB_URL: `https://${influxdb.address}`,
     STADTDATEN_INFLUXDB_CA_FILE: ca,
     STADTDATEN_POSTGRES_URL: postgresUrl('stadtdaten', secrets.postgresPassword, ca),

@@ -199,12 +199,14 @@ export function serviceStatus(services) {
 }
 
 export function formatStatus(entries) {
+  const nameWidth = Math.max(10, ...entries.map((entry) => entry.name.length));
+
   return entries
     .map((entry) => {
       const state = message(entry.running ? 'statusRunning' : 'statusStopped');
       const pid = entry.running ? `PID ${entry.pid}` : '-';
 
-      return `${entry.name.padEnd(10)} ${state.padEnd(9)} ${pid.padEnd(11)} ${entry.address} (${entry.detail})`;
+      return `${entry.name.padEnd(nameWidth)} ${state.padEnd(9)} ${pid.padEnd(11)} ${entry.address} (${entry.detail})`;
     })
     .join('\n');
 }

@@ -20,7 +20,7 @@ const MESSAGES = {
         '  env [--json]            Umgebungsvariablen, mit denen die Plattform die Dienste erreicht',
         '  cert <Mandant> <Gerät>  erzeugt ein Client-Zertifikat (CN "<Mandant>/<Gerät>") für Mosquitto',
         '',
-        'Dienste: kafka, mosquitto, influxdb, postgres, keycloak',
+        'Dienste: kafka, mosquitto, mosquitto-sensorthings, influxdb, postgres, keycloak',
         'Zustandsordner: STADTDATEN_DEV_SERVICES_DIR, sonst <Repository>/var/dev-services',
       ].join('\n'),
     en: () =>
@@ -34,7 +34,7 @@ const MESSAGES = {
         '  env [--json]            environment variables with which the platform reaches the services',
         '  cert <tenant> <device>  creates a client certificate (CN "<tenant>/<device>") for Mosquitto',
         '',
-        'Services: kafka, mosquitto, influxdb, postgres, keycloak',
+        'Services: kafka, mosquitto, mosquitto-sensorthings, influxdb, postgres, keycloak',
         'State folder: STADTDATEN_DEV_SERVICES_DIR, else <repository>/var/dev-services',
       ].join('\n'),
   },

@@ -43,10 +43,23 @@ export const ANALYTICS_MQTT_SETTINGS = [
   'STADTDATEN_ANALYTICS_MQTT_KEY_FILE',
 ] as const;
 
+/** Connection of the query API's SensorThings publisher, with the certificate of the user stadtdaten-sensorthings. */
+export const STA_MQTT_SETTINGS = [
+  'STADTDATEN_STA_MQTT_URL',
+  'STADTDATEN_STA_MQTT_CA_FILE',
+  'STADTDATEN_STA_MQTT_CERT_FILE',
+  'STADTDATEN_STA_MQTT_KEY_FILE',
+] as const;
+
+/** The public SensorThings Mosquitto's listener for clients without a certificate, which may only read below v1.1/. */
+export const PUBLIC_MQTT_URL = 'STADTDATEN_DEV_SERVICES_MQTT_PUBLIC_URL';
+
 export type SettingName =
   | (typeof REQUIRED_SETTINGS)[number]
   | (typeof TEST_SETTINGS)[number]
-  | (typeof ANALYTICS_MQTT_SETTINGS)[number];
+  | (typeof ANALYTICS_MQTT_SETTINGS)[number]
+  | (typeof STA_MQTT_SETTINGS)[number]
+  | typeof PUBLIC_MQTT_URL;
 
 /** Optional connection settings handed to the services when they are set. */
 export const OPTIONAL_SETTINGS = [
@@ -268,6 +281,26 @@ export function connectGatewayIdentity(clientId: string): Promise<MqttClient> {
     reconnectPeriod: 0,
     connectTimeout: 10_000,
   });
+}
+
+/**
+ * Connects over MQTT 5 as a citizen's app would: TLS with the dev CA, no certificate, no user
+ * name. `url` is the public SensorThings broker's listener unless given.
+ */
+export function connectAnonymous(clientId: string, url = setting(PUBLIC_MQTT_URL)): Promise<MqttClient> {
+  // allowRetries false: a connection that closes before its CONNACK rejects instead of waiting.
+  return connectAsync(
+    url,
+    {
+      ca: readFileSync(setting('STADTDATEN_DEV_SERVICES_CA_FILE')),
+      clientId,
+      protocolVersion: 5,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    },
+    false,
+  );
 }
 
 /** Time without a further retained message after which all of them count as received. */

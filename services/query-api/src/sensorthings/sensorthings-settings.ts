@@ -2,6 +2,7 @@
 export interface StaMqttClientSettings {
   /** Broker URL, e.g. `mqtts://mosquitto.stadtdaten.svc:8883`. */
   url: string;
+  /** Prefix of the client id; each connection appends a random suffix (`connectionClientId`). */
   clientId: string;
   /** Paths of the PEM files: the broker's CA, the client certificate and its key. */
   caFile?: string;

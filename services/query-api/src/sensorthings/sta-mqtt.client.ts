@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from '@stadtdaten/observability';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -7,6 +8,17 @@ import type { StaMqttClientSettings } from './sensorthings-settings';
 const RECONNECT_PERIOD_MS = 5000;
 /** Connection errors are logged at the first and then every 60th, because mqtt.js retries every 5 s. */
 const ERROR_LOG_INTERVAL = 60;
+/** Random bytes appended to the configured client id, as hex. */
+const CLIENT_ID_RANDOM_BYTES = 8;
+
+/**
+ * Creates the client id `<prefix>-<16 random hex digits>`, new for each connection. Mosquitto
+ * closes a connected client when another client connects with the same client id. Anonymous
+ * subscribers share the broker with this publisher, so the id must not follow from the configuration.
+ */
+export function connectionClientId(prefix: string): string {
+  return `${prefix}-${randomBytes(CLIENT_ID_RANDOM_BYTES).toString('hex')}`;
+}
 
 /**
  * Publish-only MQTT client of an external broker, for a query-api that has no MQTT edge of
@@ -25,7 +37,7 @@ export class StaMqttClient {
   start(): void {
     const read = (file?: string) => (file === undefined ? undefined : readFileSync(file));
     const client = mqtt.connect(this.settings.url, {
-      clientId: this.settings.clientId,
+      clientId: connectionClientId(this.settings.clientId),
       ca: read(this.settings.caFile),
       cert: read(this.settings.certFile),
       key: read(this.settings.keyFile),
@@ -36,7 +48,14 @@ export class StaMqttClient {
     });
     client.on('connect', () => {
       this.errors = 0;
-      this.log.info({ url: this.settings.url, clientId: this.settings.clientId }, 'mqtt publisher connected');
+      this.log.info(
+        { url: this.settings.url, clientId: client.options.clientId },
+        'mqtt publisher connected',
+      );
+    });
+    // mqtt.js sends options.clientId in each CONNECT, so a reconnect after a takeover uses a fresh id.
+    client.on('close', () => {
+      client.options.clientId = connectionClientId(this.settings.clientId);
     });
     client.on('offline', () => this.log.warn({ url: this.settings.url }, 'mqtt publisher offline'));
     client.on('error', (error) => {
