@@ -4,8 +4,9 @@ import { decodeJwt } from 'jose';
 import { AuditTrail } from './audit-trail';
 import { ProcessLogger } from '@stadtdaten/observability';
 import type { Request, Response } from 'express';
-import { GERMAN_HINTS, PROBLEMS, preferredLanguage } from './problem-messages';
-import { bodyParserProblem } from './json-body-limit';
+import { preferredLanguage } from './problem-messages';
+import { type ClientProblem, bodyParserProblem } from './json-body-limit';
+import { appErrorProblem, problemDetails } from './problem-details';
 
 /**
  * Maps every error of an HTTP route to an RFC 9457 problem+json response with a German or
@@ -29,29 +30,19 @@ export class ProblemFilter implements ExceptionFilter {
     if (code === ErrorCode.UNAUTHENTICATED && typeof request.headers.authorization === 'string') {
       void this.audit.failedLogin(request.ip ?? 'unknown', claimedSubject(request.headers.authorization), message, this.clock.now());
     }
-    const problem = PROBLEMS[code] ?? { status, en: 'Error', de: 'Fehler' };
-    const detail = language === 'de' && GERMAN_HINTS[code] ? `${GERMAN_HINTS[code]} (${message})` : message;
 
     response
       .status(status)
       .type('application/problem+json')
-      .json({
-        type: `https://stadtdaten.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-        title: problem[language],
-        status,
-        detail,
-        code,
-        instance: request.originalUrl,
-      });
+      .json(problemDetails({ code, status, message }, language, request.originalUrl));
   }
 
-  private classify(error: unknown, request: Request): { code: string; status: number; message: string } {
+  private classify(error: unknown, request: Request): ClientProblem {
     if (error instanceof AppError) {
-      const status = PROBLEMS[error.code]?.status ?? 400;
       const log = this.logger.root;
       log.info({ code: error.code, method: request.method, path: request.path }, 'request rejected');
 
-      return { code: error.code, status, message: error.message };
+      return appErrorProblem(error);
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

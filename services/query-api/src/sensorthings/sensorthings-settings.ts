@@ -27,6 +27,8 @@ export class SensorThingsSettings {
   writeWaitMs = 5000;
   /** Pause between two looks at the store while waiting, in milliseconds. */
   writePollMs = 50;
+  /** Inner requests one $batch may contain; a larger batch is rejected before any request runs. */
+  batchMaxRequests = 100;
   /**
    * Public URL of the platform, e.g. `https://daten.example.org`, for the `@iot.selfLink` of
    * observations sent over MQTT. Undefined takes the address the HTTP server listens on.

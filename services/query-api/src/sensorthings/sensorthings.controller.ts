@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from
 import { CurrentPrincipal, OptionalAuth } from '@stadtdaten/auth';
 import { AppError, Clock, ErrorCode, type Principal } from '@stadtdaten/contracts';
 import type { Request, Response } from 'express';
-import { STA_PREFIX, type StaContext } from './sta-context';
+import { StaBatchService } from './sta-batch.service';
+import { STA_PREFIX, type StaContext, splitUrl } from './sta-context';
 import { type StaResponse, StaRequestsService } from './sta-requests.service';
 
 /**
@@ -15,6 +16,7 @@ import { type StaResponse, StaRequestsService } from './sta-requests.service';
 export class SensorThingsController {
   constructor(
     private readonly requests: StaRequestsService,
+    private readonly batch: StaBatchService,
     private readonly clock: Clock,
   ) {}
 
@@ -39,6 +41,25 @@ export class SensorThingsController {
     send(
       response,
       await this.requests.get(this.context(principal, tenant, request), path, new URLSearchParams(query)),
+    );
+  }
+
+  /** Batch requests in the JSON format of OData 4.01; declared before `*path`, which would match `$batch` too. */
+  @Post('$batch')
+  async runBatch(
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Param('tenant') tenant: string,
+    @Req() request: Request,
+    @Res() response: Response,
+    @Body() body: unknown,
+  ) {
+    send(
+      response,
+      await this.batch.run(
+        this.context(principal, tenant, request),
+        body,
+        request.headers['accept-language'],
+      ),
     );
   }
 
@@ -109,21 +130,6 @@ export class SensorThingsController {
       baseUrl: `${request.protocol}://${request.get('host')}/${STA_PREFIX}/tenants/${encodeURIComponent(tenant)}`,
       nowMs: this.clock.now(),
     };
-  }
-}
-
-/** Splits the raw URL into the percent-decoded resource path after the tenant and the raw query string. */
-function splitUrl(originalUrl: string): { path: string; query: string } {
-  const mark = originalUrl.indexOf('?');
-  const rawPath = mark < 0 ? originalUrl : originalUrl.slice(0, mark);
-  const rest = /^\/sta\/v1\.1\/tenants\/[^/]+\/?(.*)$/.exec(rawPath)?.[1] ?? '';
-  try {
-    return { path: decodeURIComponent(rest), query: mark < 0 ? '' : originalUrl.slice(mark + 1) };
-  } catch {
-    throw new AppError(
-      ErrorCode.VALIDATION_FAILED,
-      `the path "${rest}" has an invalid percent-encoding; encode each special character once`,
-    );
   }
 }
 

@@ -11,6 +11,7 @@ import { ObservationQueryService } from './observation-query.service';
 import { ObservationStoreReader } from './observation-store.reader';
 import { SensorThingsController } from './sensorthings.controller';
 import { SensorThingsSettings } from './sensorthings-settings';
+import { StaBatchService } from './sta-batch.service';
 import { StaCollectionService } from './sta-collection.service';
 import { StaGraphService } from './sta-graph.service';
 import { StaMqttAccessService } from './sta-mqtt-access.service';
@@ -46,6 +47,7 @@ export class SensorThingsModule {
         StaReadService,
         StaWriterService,
         StaRequestsService,
+        StaBatchService,
         StaMqttMetrics,
         StaMqttAccessService,
         StaMqttEdgeService,

@@ -103,6 +103,70 @@ export function sensorThingsSchemas() {
         value: { type: 'array', items: ref('StaEntity') },
       },
     },
+    StaBatchRequest: {
+      type: 'object',
+      description: 'A batch in the JSON format of OData JSON Format 4.01, section 19',
+      required: ['requests'],
+      properties: {
+        requests: {
+          type: 'array',
+          maxItems: 100,
+          items: {
+            type: 'object',
+            required: ['id', 'method', 'url'],
+            properties: {
+              id: {
+                type: 'string',
+                minLength: 1,
+                description: 'unique in the batch; `$<id>` refers to its entity',
+              },
+              method: { enum: ['get', 'post', 'patch', 'delete', 'put'], description: 'case-insensitive' },
+              url: {
+                type: 'string',
+                description:
+                  "relative to the tenant's service root (e.g. Things?$top=5), an absolute path within it, or `$<id>/…` for the entity of an earlier request",
+              },
+              headers: {
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                description: 'accept-language and content-type (JSON only); authorization is rejected',
+              },
+              body: {
+                description: 'JSON body of POST and PATCH; `"@iot.id": "$<id>"` refers to an earlier request',
+              },
+              dependsOn: {
+                type: 'array',
+                items: { type: 'string' },
+                description:
+                  'ids of earlier requests; if one failed, this request does not run and gets the response 424',
+              },
+              atomicityGroup: {
+                type: 'string',
+                description: 'not supported: a batch with it is rejected with 400',
+              },
+            },
+          },
+        },
+      },
+    },
+    StaBatchResponse: {
+      type: 'object',
+      properties: {
+        responses: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'status'],
+            properties: {
+              id: { type: 'string' },
+              status: { type: 'integer' },
+              headers: { type: 'object', additionalProperties: { type: 'string' } },
+              body: { description: 'the entity, collection or problem details a direct request returns' },
+            },
+          },
+        },
+      },
+    },
   };
 }
 
@@ -205,6 +269,18 @@ export function sensorThingsPaths(origin: string) {
         parameters: [tenantParam, entitySetParam, idParam, navigationParam],
         requestBody: json({ type: 'object' }),
         responses: { 201: json(ref('StaEntity')), 202: json(ref('StaEntity')), default: problem },
+      },
+    },
+    [`${PREFIX}/$batch`]: {
+      servers,
+      post: {
+        tags: TAGS,
+        summary:
+          'Run up to 100 requests in order, each with the rules and token of a direct call; answers one response per request',
+        security: publicRead,
+        parameters: [tenantParam],
+        requestBody: json(ref('StaBatchRequest')),
+        responses: { 200: json(ref('StaBatchResponse')), default: problem },
       },
     },
     [`${PREFIX}/CreateObservations`]: {

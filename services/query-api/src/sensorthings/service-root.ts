@@ -8,8 +8,8 @@ const REQ = 'http://www.opengis.net/spec/iot_sensing/1.1/req';
 /**
  * Requirements this server meets, as the suites in conformance/ check them. Not listed:
  * HistoricalLocation (the set is always empty), create, update and delete, and receiving
- * updates via MQTT (both served in part, see libs/sensorthings/README.md), MultiDatastream,
- * batch requests and creating observations via MQTT.
+ * updates via MQTT and batch requests (served in part, see libs/sensorthings/README.md),
+ * MultiDatastream and creating observations via MQTT.
  */
 export const CONFORMANCE = [
   ...[

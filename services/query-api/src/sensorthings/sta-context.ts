@@ -1,4 +1,4 @@
-import type { Principal } from '@stadtdaten/contracts';
+import { AppError, ErrorCode, type Principal } from '@stadtdaten/contracts';
 
 /** Facts of one SensorThings request that every handler uses. */
 export interface StaContext {
@@ -34,4 +34,19 @@ export function linkWithOptions(url: string, options: Record<string, string>): s
     .join('&');
 
   return query === '' ? url : `${url}?${query}`;
+}
+
+/** Splits the raw URL into the percent-decoded resource path after the tenant and the raw query string. */
+export function splitUrl(originalUrl: string): { path: string; query: string } {
+  const mark = originalUrl.indexOf('?');
+  const rawPath = mark < 0 ? originalUrl : originalUrl.slice(0, mark);
+  const rest = /^\/sta\/v1\.1\/tenants\/[^/]+\/?(.*)$/.exec(rawPath)?.[1] ?? '';
+  try {
+    return { path: decodeURIComponent(rest), query: mark < 0 ? '' : originalUrl.slice(mark + 1) };
+  } catch {
+    throw new AppError(
+      ErrorCode.VALIDATION_FAILED,
+      `the path "${rest}" has an invalid percent-encoding; encode each special character once`,
+    );
+  }
 }

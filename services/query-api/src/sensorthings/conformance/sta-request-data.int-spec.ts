@@ -374,7 +374,7 @@ describe('Filtering Extension (req/request-data)', () => {
       expect(observations.get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
         expect.arrayContaining(['$aggregate', '$interval', '$filter']),
       );
-      expect(Object.keys(body.paths).filter((path) => path.startsWith('/sta/'))).toHaveLength(6);
+      expect(Object.keys(body.paths).filter((path) => path.startsWith('/sta/'))).toHaveLength(7);
     });
 
     it.each([
