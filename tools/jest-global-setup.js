@@ -18,12 +18,14 @@ module.exports = async function globalSetup() {
   }
   // `status` exits with 3 while a service is stopped, so its output is read whatever the exit code.
   const status = spawnSync(process.execPath, [SCRIPT, 'status', '--json'], { encoding: 'utf8' });
-  const before = JSON.parse(status.stdout);
-  const wasRunning = before.every((service) => service.running);
+  const stopped = JSON.parse(status.stdout)
+    .filter((service) => !service.running)
+    .map((service) => service.name);
   devServices(['up'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const env = JSON.parse(devServices(['env', '--json']));
   for (const [name, value] of Object.entries(env)) {
     process.env[name] ??= value;
   }
-  process.env.STADTDATEN_DEV_SERVICES_STARTED = wasRunning ? 'no' : 'yes';
+  // The teardown stops only these, so services that another run started keep running.
+  process.env.STADTDATEN_DEV_SERVICES_STARTED = stopped.join(',');
 };

@@ -110,7 +110,7 @@ export async function focusedElement(page: Page): Promise<string> {
 }
 
 /**
- * Opens the admin console at `hash` (e.g. "#/quality") and logs in with a pasted token of the
+ * Opens the admin console at `hash`, such as "#/quality", and logs in with a pasted token of the
  * platform's built-in issuer, then waits until the first screen has its heading.
  */
 export async function loginToConsole(page: Page, platform: RunningPlatform, roles: Role[], tenant: string, hash = ''): Promise<void> {
