@@ -99,6 +99,24 @@ export function mergeOpenDataPaths(paths: Record<string, object>): Record<string
   return merged;
 }
 
+/**
+ * Response schema of each range export format. GeoJSON is JSON to clients (its media type ends
+ * in +json), so it gets the shape of the FeatureCollection; the others are text or bytes.
+ */
+const RANGE_EXPORT_SCHEMAS: Record<string, Record<string, unknown>> = {
+  geojson: {
+    type: 'object',
+    required: ['type', 'features'],
+    properties: {
+      type: { const: 'FeatureCollection' },
+      datastream: { type: 'object' },
+      features: { type: 'array', items: { type: 'object', required: ['type', 'geometry', 'properties'] } },
+    },
+  },
+  jsonl: { type: 'string' },
+  parquet: { type: 'string', format: 'binary' },
+};
+
 function withRangeExportFormats(operation: Operation): Operation {
   const parameters = (operation.parameters as Array<{ name: string; schema?: { enum?: string[] }; description?: string }>).map((parameter) =>
     parameter.name !== 'format'
@@ -114,7 +132,7 @@ function withRangeExportFormats(operation: Operation): Operation {
   const responses = operation.responses as Record<string, { content?: Record<string, unknown> }>;
   const content = { ...(responses[200]?.content ?? {}) };
   for (const format of Object.values(RANGE_EXPORT_FORMATS)) {
-    content[format.contentType] = { schema: format.extension === 'parquet' ? { type: 'string', format: 'binary' } : { type: 'string' } };
+    content[format.contentType] = { schema: RANGE_EXPORT_SCHEMAS[format.extension] };
   }
 
   return { ...operation, parameters, responses: { ...responses, 200: { ...responses[200], content } } };
