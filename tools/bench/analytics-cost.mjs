@@ -124,7 +124,12 @@ ${rows.join('\n')}
 
 Mean throughput with analytics on is ${costPercent.toFixed(1)} % below the runs with analytics off. The
 analytics consumer runs on the platform's main thread, beside MQTT and the ingest gateway. The
-load average before a run includes the platform of the run before it.${
+load average before a run includes the platform of the run before it. Each run starts on a fresh
+platform, so it also pays the one-off registration of the rollup datastreams of all 1,000
+devices: in a CPU profile of one such run (\`node --cpu-prof\`, 2026-12-05) the main thread spent
+9.7 s of its 37.5 s busy time in registry queries, most likely for these registrations: each
+registration document makes the registry read the whole tenant. A platform that runs for longer
+registers each datastream once.${
     shared
       ? '\nOther work ran on the machine during these runs (other builds and test runs), so the numbers\nvary more from run to run than on an idle machine.'
       : ''
