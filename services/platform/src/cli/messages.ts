@@ -122,15 +122,15 @@ const MESSAGES = {
   },
   exportDone: {
     de: (dir: string, observations: number, datastreams: number, signed: number, rejections: number) =>
-      `Export in ${dir} geschrieben: ${observations} Beobachtungen aus ${datastreams} Datenströmen, ${signed} davon mit Signaturnachweis, ${rejections} abgelehnte Meldungen. Prüfen mit: stadtdaten verify ${dir}`,
+      `Export in ${dir} geschrieben: ${observations} Beobachtungen aus ${datastreams} Datenströmen, ${signed} davon mit Signaturnachweis; abgelehnte Meldungen: ${rejections}. Prüfen mit: npx stadtdaten verify ${dir}`,
     en: (dir: string, observations: number, datastreams: number, signed: number, rejections: number) =>
-      `export written to ${dir}: ${observations} observations of ${datastreams} datastreams, ${signed} of them with a signature proof, ${rejections} rejected readings. Check it with: stadtdaten verify ${dir}`,
+      `export written to ${dir}: ${observations} observations of ${datastreams} datastreams, ${signed} of them with a signature proof; rejected readings: ${rejections}. Check it with: npx stadtdaten verify ${dir}`,
   },
   importDone: {
     de: (tenant: string, observations: number, datastreams: number, rejections: number, dir: string) =>
-      `Mandant ${tenant} importiert: ${observations} Beobachtungen aus ${datastreams} Datenströmen und ${rejections} abgelehnte Meldungen, in ${dir}.`,
+      `Mandant ${tenant} importiert: ${observations} Beobachtungen aus ${datastreams} Datenströmen in ${dir}; abgelehnte Meldungen: ${rejections}.`,
     en: (tenant: string, observations: number, datastreams: number, rejections: number, dir: string) =>
-      `tenant ${tenant} imported: ${observations} observations of ${datastreams} datastreams and ${rejections} rejected readings, into ${dir}.`,
+      `tenant ${tenant} imported: ${observations} observations of ${datastreams} datastreams into ${dir}; rejected readings: ${rejections}.`,
   },
   importSignatures: {
     de: (observations: number, batches: number, keyIds: string) =>
