@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { TopicKind, decodeObservation, topicPattern } from '@stadtdaten/contracts';
 import { type ConsumedRecord, EventLog, type Subscription } from '@stadtdaten/event-log';
 import { type Logger, ProcessLogger } from '@stadtdaten/observability';
@@ -16,7 +16,7 @@ export const STA_MQTT_GROUP = 'sensorthings-mqtt';
  * observations have a topic of their own, which this consumer does not read.
  */
 @Injectable()
-export class ObservationBroadcastConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ObservationBroadcastConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private subscription?: Subscription;
   private readonly log: Logger;
 
@@ -51,7 +51,8 @@ export class ObservationBroadcastConsumer implements OnApplicationBootstrap, OnA
     this.broadcast.enqueue(records.map(toPending));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops consuming before any module closes the event log and the stores (onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.subscription?.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { TopicKind } from '@stadtdaten/contracts';
 import { type ConsumedRecord, EventLog, type Subscription } from '@stadtdaten/event-log';
 import { type Logger, Metrics, ProcessLogger } from '@stadtdaten/observability';
@@ -19,7 +19,7 @@ const STORED_TOPICS =
  * accepted the batch.
  */
 @Injectable()
-export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StorageConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly subscriptions: Subscription[] = [];
   private lagTimer?: NodeJS.Timeout;
   private readonly log: Logger;
@@ -67,7 +67,8 @@ export class StorageConsumer implements OnApplicationBootstrap, OnApplicationShu
     stopTimer();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops consuming before any module closes the event log and the stores (onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.lagTimer);
     await Promise.all(this.subscriptions.map((subscription) => subscription.stop()));
     this.log.info({ group: STORAGE_WRITER_GROUP }, 'stopped consuming');

@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   AppError,
   ErrorCode,
@@ -34,7 +34,7 @@ export const LAG_REFRESH_MS = 5000;
  * batch's observations and rejections before the batch's offsets are committed.
  */
 @Injectable()
-export class ValidationConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ValidationConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private subscription?: Subscription;
   private lagTimer?: NodeJS.Timeout;
   /** Failed attempts per record (topic, partition, offset) whose validation threw an error that is no outage. */
@@ -64,7 +64,8 @@ export class ValidationConsumer implements OnApplicationBootstrap, OnApplication
     this.log.info({ group: VALIDATOR_GROUP }, 'consuming raw topics');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops consuming before any module closes the event log and the stores (onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.lagTimer);
     await this.subscription?.stop();
     this.log.info({ group: VALIDATOR_GROUP }, 'stopped consuming raw topics');
