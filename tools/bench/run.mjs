@@ -140,8 +140,8 @@ function publish(mqttUrl, args) {
   );
 }
 
-// Where the signing time went in a CPU profile (node --cpu-prof) of one signed throughput run.
-// Written by hand from the profile: rerun it when the signing code changes.
+// Signing time per stage in a CPU profile (node --cpu-prof) of one signed throughput run,
+// written by hand from the profile. Rerun the profile when the signing code changes.
 const SIGNING_PROFILE = `A CPU profile of one signed throughput run (\`node --cpu-prof\`, 200,000 readings, 2026-12-05)
 attributes about 2.6 s of the worker thread to signing: 1.1 s in the validator (canonical
 encoding and SHA-256 of each leaf 0.6 s, Merkle tree 0.3 s, the Ed25519 signature per batch
@@ -249,7 +249,7 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** The throughput run on a fresh platform with or without signing, in a data folder of its own. */
+/** Runs the throughput run on a fresh platform with or without signing, in a data folder of its own. */
 async function throughputOnFreshPlatform(signing) {
   const runDir = mkdtempSync(join(tmpdir(), 'stadtdaten-bench-signing-'));
   env.STADTDATEN_DATA_DIR = runDir;

@@ -42,15 +42,15 @@ function workflow(): any {
   return document.toJS();
 }
 
-/** The build of each image as the workflow's matrix lists it. */
+/** Returns the build of each image as the workflow's matrix lists it. */
 function imageBuilds(): ImageBuild[] {
   return workflow().jobs.images.strategy.matrix.include as ImageBuild[];
 }
 
 /**
- * The Dockerfile as it reads for one image: ${NAME} of each build argument replaced by the value
- * the workflow passes, else by the ARG line's default. Docker substitutes the same way in
- * ENV, EXPOSE and COPY, but not in an exec-form CMD.
+ * Returns the Dockerfile as Docker reads it for one image: ${SERVICE} and ${HTTP_PORT} replaced
+ * by the values the workflow passes. Docker substitutes the same way in ENV, EXPOSE and COPY,
+ * but not in an exec-form CMD.
  */
 function dockerfile(build: ImageBuild): string {
   const values: Record<string, string> = { SERVICE: build.process, HTTP_PORT: String(build.port) };

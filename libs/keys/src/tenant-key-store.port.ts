@@ -1,7 +1,7 @@
 /**
- * What a tenant key is for; each purpose has its own keys. A `verification` key is the public
- * key of a signer elsewhere (for example the platform an import came from): it is stored as
- * given and is never active.
+ * Purpose of a tenant key; each purpose has its own keys. A `verification` key is the public
+ * key of another signer, such as the platform an import came from. It is stored as given and
+ * is never active.
  */
 export type KeyPurpose = 'pseudonym' | 'personal-data' | 'signing' | 'verification';
 

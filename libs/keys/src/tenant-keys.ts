@@ -90,9 +90,9 @@ export class TenantKeys {
   }
 
   /**
-   * Stores a public key made elsewhere under `id` as an inactive `verification` key; returns
-   * false when the tenant already has a verification key with that id. Such a key can never
-   * become active, because activeKey and rotate reject the purpose.
+   * Stores a public key made elsewhere under `id` as an inactive `verification` key. Returns
+   * false when the tenant already has a verification key with that id. Such a key never
+   * becomes active, because activeKey and rotate reject its purpose.
    */
   async addVerificationKey(tenant: string, id: string, publicKey: Buffer): Promise<boolean> {
     const purpose: KeyPurpose = 'verification';

@@ -1,6 +1,6 @@
 import type { PublicationRun, PublicationState } from './publication-state';
 
-/** What the CKAN publisher keeps across restarts: each dataset's publication state and the last run. */
+/** Storage of the CKAN publisher's state across restarts: each dataset's publication state and the last run. */
 export abstract class PublicationStore {
   /** Loads every stored dataset state and the last run. */
   abstract load(): Promise<{ datasets: PublicationState[]; lastRun?: PublicationRun }>;

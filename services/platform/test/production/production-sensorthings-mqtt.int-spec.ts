@@ -108,7 +108,7 @@ describeProduction('SensorThings MQTT through the public Mosquitto', () => {
     await harness.startAll(['ingest-gateway', 'validator', 'storage-writer']);
 
     // The publisher's group starts at the end of each topic, so a reading appended before the
-    // group holds the run's observations topic would never be published.
+    // group is assigned the run's observations topic would never be published.
     const observationsTopic = topicName(harness.tenant, TopicKind.OBSERVATIONS);
     await waitUntil(
       `group ${STA_MQTT_GROUP} assigned ${observationsTopic}`,
@@ -118,8 +118,8 @@ describeProduction('SensorThings MQTT through the public Mosquitto', () => {
       500,
     );
 
-    // The publisher drops an observation that the store does not show within 10 s, which the
-    // first one may miss while the storage writer joins its group; a stored reading ends that phase.
+    // The publisher drops an observation that the store does not show within 10 s. The first
+    // one may miss that while the storage writer joins its group, so one stored reading comes first.
     await waitStored('gauge-public', await publishReading('gauge-public', 1));
 
     subscriber = await connectAnonymous(`e2e-citizen-${harness.runId}`);

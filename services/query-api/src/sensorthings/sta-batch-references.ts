@@ -5,7 +5,7 @@ import { STA_PREFIX, type StaContext, splitUrl } from './sta-context';
 /** Result of an earlier request, which later requests of the same batch may refer to. */
 export interface BatchOutcome {
   status: number;
-  /** Path of the created or returned entity below the service root, e.g. `Things('x')`. */
+  /** Path of the created or returned entity below the service root, such as `Things('x')`. */
   entityPath?: string;
   /** `@iot.id` of that entity. */
   entityId?: string;
@@ -43,7 +43,7 @@ export function resolveUrlReference(
 
 /**
  * Copies a request body with each `"@iot.id": "$<id>"` of an earlier request replaced by the id
- * of the entity that request created or returned, e.g. `{"Thing": {"@iot.id": "$thing1"}}`.
+ * of the entity that request created or returned, as in `{"Thing": {"@iot.id": "$thing1"}}`.
  * A `$<id>` that names no earlier request stays as it is.
  */
 export function resolveBodyReferences(body: unknown, outcomes: ReadonlyMap<string, BatchOutcome>): unknown {
